@@ -1,0 +1,226 @@
+"""The command line: a thin shell over the library.
+
+Exit codes:
+  0  done
+  1  an error stopped the command (the coded message says how to fix it)
+  2  bad usage (unknown option, missing argument)
+  3  done, but some documents were rejected (see the summary and `fogofwar rejected`)
+  130 interrupted
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import click
+
+from . import __version__
+from .config import DEFAULT_DB, Settings
+from .errors import FogofwarError, MESSAGES
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
+
+_DB_HELP = f"Database: a path or sqlite:///… or postgresql://… URL [env FOGOFWAR_DB; default {DEFAULT_DB}]."
+
+
+def _settings(ctx: click.Context, **overrides: Any) -> Settings:
+    return Settings.from_env(db=ctx.obj.get("db"), **overrides)
+
+
+def _open(settings: Settings):  # noqa: ANN202
+    from .store import open_store
+
+    return open_store(settings.db)
+
+
+def _guard(fn: Callable[..., int | None]) -> Callable[..., None]:
+    """Turn library errors into one readable line and an exit code."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> None:
+        try:
+            code = fn(*args, **kwargs) or EXIT_OK
+        except FogofwarError as exc:
+            click.echo(f"error: {exc}", err=True)
+            code = EXIT_ERROR
+        except KeyboardInterrupt:
+            click.echo("interrupted: what was stored so far is kept; rerun to complete", err=True)
+            code = EXIT_INTERRUPTED
+        sys.exit(code)
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="fogofwar")
+@click.option("--db", default=None, help=_DB_HELP)
+@click.pass_context
+def cli(ctx: click.Context, db: str | None) -> None:
+    """fogofwar: war reporting as a verifiable ledger of events and claims."""
+    ctx.ensure_object(dict)
+    ctx.obj["db"] = db
+
+
+@cli.command()
+@click.argument("inputs", nargs=-1)
+@click.option("--manifest", "manifests", multiple=True, type=click.Path(),
+              help="A CSV, TSV or JSONL manifest (path or url, outlet, published, language, title).")
+@click.option("--max-bytes", type=int, default=None, help="Reject documents larger than this [5000000].")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+@_guard
+def ingest(ctx: click.Context, inputs: tuple[str, ...], manifests: tuple[str, ...], max_bytes: int | None,
+           as_json: bool, quiet: bool) -> int:
+    """Read files, directories, URLs, feeds or stdin (-) into the ledger."""
+    from tqdm import tqdm
+
+    from .pipeline import ingest as run_ingest
+
+    if not inputs and not manifests:
+        raise click.UsageError("give at least one file, directory, URL, '-' or --manifest")
+    settings = _settings(ctx, max_bytes=max_bytes)
+    store = _open(settings)
+    bar = tqdm(desc="ingest", unit="doc", disable=True if quiet else None, file=sys.stderr)
+    try:
+        summary = run_ingest(inputs, store=store, settings=settings, manifests=manifests,
+                             stdin=sys.stdin.buffer if "-" in inputs else None,
+                             on_outcome=lambda _o: bar.update(1))
+    finally:
+        bar.close()
+        store.close()
+    if as_json:
+        click.echo(json.dumps({"counts": dict(summary.counts), "rejected": dict(summary.reasons)}, sort_keys=True))
+    else:
+        click.echo(_summary_line(summary))
+    return EXIT_REJECTED if summary.reasons else EXIT_OK
+
+
+def _summary_line(summary: Any) -> str:
+    c = summary.counts
+    if summary.total and c["duplicate"] == summary.total:
+        return f"nothing new: all {summary.total} documents were already stored"
+    parts = [f"stored {c['stored']}", f"near copies {c['near_copy']}", f"new reports {c['new_report']}",
+             f"duplicates {c['duplicate']}", f"rejected {c['rejected']}"]
+    line = ", ".join(parts)
+    if summary.reasons:
+        reasons = ", ".join(f"{code} {MESSAGES[code][0]}: {n}" for code, n in sorted(summary.reasons.items()))
+        line += f" ({reasons})"
+    return line
+
+
+@cli.command()
+@click.option("--stage", default=None, help="Only this stage (clean, mask, …); default: all.")
+@click.option("--since", default=None, help="Only articles stored since this ISO date.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+@_guard
+def reprocess(ctx: click.Context, stage: str | None, since: str | None, quiet: bool) -> int:
+    """Re-run stages on stored articles and replace their derived records."""
+    from tqdm import tqdm
+
+    from .pipeline import reprocess as run_reprocess
+
+    settings = _settings(ctx)
+    store = _open(settings)
+    bar = tqdm(desc="reprocess", unit="article", disable=True if quiet else None, file=sys.stderr)
+    try:
+        done = run_reprocess(store=store, settings=settings, stage=stage, since=since,
+                             on_article=lambda _id, _n: bar.update(1))
+    finally:
+        bar.close()
+        store.close()
+    click.echo(", ".join(f"{k} {v}" for k, v in sorted(done.items())) or "no articles")
+    return EXIT_OK
+
+
+@cli.command()
+@click.argument("article_id", required=False)
+@click.option("--json", "as_json", is_flag=True, help="JSON lines (one article per line).")
+@click.option("--limit", type=int, default=None, help="List at most this many.")
+@click.option("--text/--no-text", "show_text", default=True, help="Show the text of one article.")
+@click.pass_context
+@_guard
+def articles(ctx: click.Context, article_id: str | None, as_json: bool, limit: int | None, show_text: bool) -> int:
+    """List stored articles, or show one (by id or id prefix)."""
+    from .records import to_dict
+
+    settings = _settings(ctx)
+    store = _open(settings)
+    try:
+        if article_id:
+            article = store.article(article_id)
+            reports = store.reports(article.canonical_id or article.id)
+            masks = [payload for _rid, _k, payload in store.derived(article.id, "mask")]
+            if as_json:
+                click.echo(json.dumps({"article": to_dict(article), "reports": [to_dict(r) for r in reports],
+                                       "masks": masks}, ensure_ascii=False))
+                return EXIT_OK
+            _show(article, reports, masks, show_text=show_text)
+            return EXIT_OK
+        rows = store.articles(limit=limit)
+    finally:
+        store.close()
+    for row in rows:
+        if as_json:
+            click.echo(json.dumps({"article": to_dict(row.article), "reports": [to_dict(r) for r in row.reports]},
+                                  ensure_ascii=False))
+        else:
+            a = row.article
+            outlets = ", ".join(sorted({r.outlet or "?" for r in row.reports})) or "-"
+            copy = f" copy-of {a.canonical_id[:12]}" if a.canonical_id else ""
+            click.echo(f"{a.id[:12]}  {a.published or 'undated':<10.10}  {a.language or '??':<3} "
+                       f"{len(row.reports)} rep  {outlets[:40]:<40}  {(a.title or a.text.split(chr(10))[0])[:60]}{copy}")
+    if not as_json:
+        click.echo(f"{len(rows)} articles")
+    return EXIT_OK
+
+
+def _show(article: Any, reports: list[Any], masks: list[dict[str, Any]], *, show_text: bool) -> None:
+    click.echo(f"id:        {article.id}")
+    click.echo(f"title:     {article.title or '-'}")
+    click.echo(f"published: {article.published or 'unknown'}")
+    click.echo(f"language:  {article.language or 'unknown'} ({article.language_score}) status {article.status}")
+    if article.canonical_id:
+        click.echo(f"near copy of {article.canonical_id} (containment {article.similarity})")
+    for r in reports:
+        click.echo(f"report:    {r.kind:<10} {r.outlet or '?'}  {r.url or r.source}")
+    if masks:
+        click.echo(f"masked:    {len(masks)} recurring boilerplate line(s)")
+    if show_text:
+        click.echo("")
+        click.echo(article.text)
+
+
+@cli.command("rejected")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines.")
+@click.pass_context
+@_guard
+def rejected_cmd(ctx: click.Context, as_json: bool) -> int:
+    """List documents that were rejected, with their coded reason."""
+    from .records import to_dict
+
+    settings = _settings(ctx)
+    store = _open(settings)
+    try:
+        items = store.rejected()
+    finally:
+        store.close()
+    for item in items:
+        click.echo(json.dumps(to_dict(item), ensure_ascii=False) if as_json
+                   else f"{item.reason} {MESSAGES[item.reason][0]:<16} {item.source}")
+    if not as_json:
+        click.echo(f"{len(items)} rejected")
+    return EXIT_OK
+
+
+def main() -> None:
+    cli(prog_name="fogofwar")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Named, recorded, transactional migrations shared by SQLite and PostgreSQL.
+
+Each migration is a function over a SQLAlchemy connection, applied once inside
+its own transaction and recorded in ``fogofwar_migrations``. Add new ones at the
+end of ``MIGRATIONS``; never edit one that has shipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import sqlalchemy as sa
+
+__all__ = ["metadata", "MIGRATIONS", "T"]
+
+metadata = sa.MetaData()
+
+
+class T:
+    """The tables, as SQLAlchemy Core objects (the store is the only user)."""
+
+    migrations = sa.Table(
+        "fogofwar_migrations", metadata,
+        sa.Column("name", sa.String(200), primary_key=True),
+        sa.Column("applied_at", sa.String(40), nullable=False),
+    )
+    articles = sa.Table(
+        "articles", metadata,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("text", sa.Text, nullable=False),
+        sa.Column("title", sa.Text),
+        sa.Column("author", sa.Text),
+        sa.Column("published", sa.String(40)),
+        sa.Column("language", sa.String(16)),
+        sa.Column("language_score", sa.Float),
+        sa.Column("status", sa.String(40), nullable=False),
+        sa.Column("content_type", sa.String(40), nullable=False),
+        sa.Column("canonical_id", sa.String(64), index=True),
+        sa.Column("similarity", sa.Float),
+        sa.Column("raw_sha256", sa.String(64)),
+        sa.Column("versions", sa.Text),
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    reports = sa.Table(
+        "reports", metadata,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("article_id", sa.String(64), nullable=False, index=True),
+        sa.Column("variant_id", sa.String(64), nullable=False, index=True),
+        sa.Column("kind", sa.String(20), nullable=False),
+        sa.Column("outlet", sa.Text),
+        sa.Column("url", sa.Text),
+        sa.Column("source", sa.Text),
+        sa.Column("published", sa.String(40)),
+        sa.Column("title", sa.Text),
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    raw_documents = sa.Table(
+        "raw_documents", metadata,
+        sa.Column("sha256", sa.String(64), primary_key=True),
+        sa.Column("content", sa.LargeBinary, nullable=False),  # zlib-compressed
+        sa.Column("content_type", sa.String(40)),
+        sa.Column("meta", sa.Text),  # JSON: url, outlet, published, language, title
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    rejected = sa.Table(
+        "rejected", metadata,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("source", sa.Text, nullable=False),
+        sa.Column("stage", sa.String(40), nullable=False),
+        sa.Column("reason", sa.String(8), nullable=False, index=True),
+        sa.Column("detail", sa.Text, nullable=False),
+        sa.Column("raw_sha256", sa.String(64)),
+        sa.Column("created_at", sa.String(40), nullable=False),
+    )
+    shingle_bands = sa.Table(
+        "shingle_bands", metadata,
+        sa.Column("band", sa.BigInteger, primary_key=True, autoincrement=False),
+        sa.Column("article_id", sa.String(64), primary_key=True),
+    )
+    outlet_lines = sa.Table(
+        "outlet_lines", metadata,
+        sa.Column("outlet", sa.String(200), primary_key=True),
+        sa.Column("line_hash", sa.String(32), primary_key=True),
+        sa.Column("article_id", sa.String(64), primary_key=True),
+    )
+    derived = sa.Table(
+        "derived_records", metadata,
+        sa.Column("article_id", sa.String(64), primary_key=True),
+        sa.Column("stage", sa.String(40), primary_key=True),
+        sa.Column("record_id", sa.String(64), primary_key=True),
+        sa.Column("kind", sa.String(40), nullable=False, index=True),
+        sa.Column("payload", sa.Text, nullable=False),  # records.to_dict as JSON
+    )
+    stage_runs = sa.Table(
+        "stage_runs", metadata,
+        sa.Column("article_id", sa.String(64), primary_key=True),
+        sa.Column("stage", sa.String(40), primary_key=True),
+        sa.Column("versions", sa.Text, nullable=False),
+        sa.Column("ran_at", sa.String(40), nullable=False),
+    )
+
+
+def _m001_ledger(conn: sa.Connection) -> None:
+    # T describes the schema as of this migration. A later migration that changes a
+    # table must first freeze this function's table definitions in a copy of its own,
+    # so that a fresh database replays history instead of jumping to the end.
+    for table in (T.articles, T.reports, T.raw_documents, T.rejected, T.shingle_bands,
+                  T.outlet_lines, T.derived, T.stage_runs):
+        table.create(conn)
+
+
+MIGRATIONS: list[tuple[str, Callable[[sa.Connection], None]]] = [
+    ("001_ledger", _m001_ledger),
+]

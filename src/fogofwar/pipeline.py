@@ -1,0 +1,212 @@
+"""The pipeline: ingest → clean → identify → store → derived stages.
+
+``ingest`` streams documents through the stages that exist and stores each in
+one transaction; ``reprocess`` re-runs stages on stored articles and replaces
+their derived records atomically. Later issues register their stages in
+``STAGES`` (places, claims, events, linking), in order.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any, BinaryIO
+
+from . import __version__, clean as clean_mod, identity
+from .config import Settings
+from .errors import ConfigError, InputError
+from .ingest import read_inputs, rejected
+from .records import Article, Evidence, RawDocument, Rejected, Report, Versions
+from .store import Store, StoredRaw
+
+__all__ = ["Outcome", "Summary", "Stage", "STAGES", "ingest", "process", "reprocess", "stage_names"]
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What happened to one input document."""
+
+    kind: str  # stored | near_copy | new_report | duplicate | rejected
+    source: str
+    article_id: str | None = None
+    original_id: str | None = None
+    reason: str | None = None  # error code for rejected
+    detail: str | None = None
+
+
+@dataclass(slots=True)
+class Summary:
+    counts: Counter[str] = field(default_factory=Counter)
+    reasons: Counter[str] = field(default_factory=Counter)
+
+    def add(self, outcome: Outcome) -> None:
+        self.counts[outcome.kind] += 1
+        if outcome.reason:
+            self.reasons[outcome.reason] += 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """A derived stage: reads an article, returns (record_id, kind, record) triples."""
+
+    name: str
+    version: str
+    run: Callable[[Article, Store, Settings], Iterable[tuple[str, str, Any]]]
+    needs_supported_language: bool = False
+
+
+def _mask_stage(article: Article, store: Store, settings: Settings) -> Iterator[tuple[str, str, Any]]:
+    """Lines that recur across many articles of one of this article's outlets, as masks."""
+    spans = clean_mod.line_hashes(article.text)
+    recurring: set[str] = set()
+    for outlet in store.outlets_of(article.id):
+        recurring |= store.recurring_lines(outlet, list(spans), min_articles=settings.boilerplate_min_articles)
+    for line_hash in sorted(recurring):
+        start, end = spans[line_hash]
+        yield line_hash, "boilerplate_mask", Evidence(
+            article_id=article.id, start=start, end=end, text=article.text[start:end])
+
+
+STAGES: dict[str, Stage] = {
+    "mask": Stage("mask", "1", _mask_stage),
+}
+
+
+def stage_names() -> list[str]:
+    return ["clean", *STAGES]
+
+
+def _report_id(variant_id: str, raw: RawDocument) -> str:
+    key = f"{variant_id}\0{raw.url or raw.source}\0{raw.outlet or ''}"
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+def process(raw: RawDocument, *, store: Store, settings: Settings) -> Outcome:
+    """Clean, identify and store one raw document; run the derived stages on a new one."""
+    try:
+        cleaned = clean_mod.clean(raw, settings=settings)
+    except InputError as exc:
+        store.put_rejected(rejected(raw.source, exc, stage="clean", content=raw.content))
+        return Outcome("rejected", raw.source, reason=exc.code, detail=str(exc))
+    article = cleaned.article
+    outlet = raw.outlet or cleaned.site_name
+    report = Report(id=_report_id(article.id, raw), article_id=article.id, variant_id=article.id,
+                    kind="original", outlet=outlet, url=raw.url, source=raw.source,
+                    published=article.published, title=article.title)
+    stored_raw = StoredRaw(article.raw_sha256 or "", raw.content, raw.content_type, {
+        k: getattr(raw, k) for k in ("url", "outlet", "published", "language", "title", "note")})
+    existing = _existing(store, article.id)
+    if existing is not None:  # the same text again: maybe from another outlet
+        canonical = existing.canonical_id or article.id
+        kind = "exact_copy" if canonical == article.id else "near_copy"
+        report = _replace(report, article_id=canonical, kind=kind)
+        _new, new_report = store.put_document(article=existing, report=report, raw=None)
+        return Outcome("new_report" if new_report else "duplicate", raw.source, article.id, canonical)
+    items = identity.shingles(article.text)
+    bands = identity.bands(items)
+    candidates = [cid for cid, _hits in store.near_copy_candidates(bands)]
+    original = identity.find_original(items, candidates, store.text, threshold=settings.near_copy_threshold)
+    if original is not None:
+        article = _replace(article, canonical_id=original[0], similarity=original[1])
+        report = _replace(report, article_id=original[0], kind="near_copy")
+    new_article, _ = store.put_document(
+        article=article, report=report, raw=stored_raw,
+        bands=bands if original is None else (), outlet_lines=list(clean_mod.line_hashes(article.text)))
+    if new_article:
+        run_stages(article, store=store, settings=settings)
+    if original is not None:
+        return Outcome("near_copy", raw.source, article.id, original[0])
+    return Outcome("stored" if new_article else "duplicate", raw.source, article.id)
+
+
+def _existing(store: Store, article_id: str) -> Article | None:
+    return store.article(article_id) if store.has_article(article_id) else None
+
+
+def _replace(record: Any, **changes: Any) -> Any:
+    import dataclasses
+
+    return dataclasses.replace(record, **changes)
+
+
+def run_stages(article: Article, *, store: Store, settings: Settings,
+               only: Iterable[str] | None = None) -> None:
+    names = list(only) if only is not None else list(STAGES)
+    for name in names:
+        stage = STAGES[name]
+        if stage.needs_supported_language and article.status != "ok":
+            records: list[tuple[str, str, Any]] = []
+        else:
+            records = list(stage.run(article, store, settings))
+        store.replace_derived(article.id, name, records, Versions(pipeline=__version__, lexicons=stage.version))
+
+
+def ingest(inputs: Iterable[str], *, store: Store, settings: Settings, manifests: Iterable[str] = (),
+           stdin: BinaryIO | None = None,
+           on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+    """Read, clean and store every document; one bad document never stops the batch."""
+    summary = Summary()
+    for item in read_inputs(inputs, settings=settings, manifests=manifests, stdin=stdin):
+        if isinstance(item, Rejected):
+            store.put_rejected(item)
+            outcome = Outcome("rejected", item.source, reason=item.reason, detail=item.detail)
+        else:
+            outcome = process(item, store=store, settings=settings)
+        summary.add(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+    return summary
+
+
+def reprocess(*, store: Store, settings: Settings, stage: str | None = None, since: str | None = None,
+              on_article: Callable[[str, int], None] | None = None) -> Counter[str]:
+    """Re-run one stage (or all, re-cleaning first) on stored articles."""
+    if stage is not None and stage not in stage_names():
+        raise ConfigError("E402", name=stage, known=", ".join(stage_names()))
+    ids = store.article_ids(since=since)
+    done: Counter[str] = Counter()
+    for n, article_id in enumerate(ids, 1):
+        current = article_id
+        if stage in (None, "clean"):
+            current = _reclean(article_id, store=store, settings=settings, done=done)
+        if stage != "clean" and current is not None:
+            run_stages(store.article(current), store=store, settings=settings,
+                       only=None if stage is None else [stage])
+            done["staged"] += 1
+        if on_article is not None:
+            on_article(article_id, n)
+    return done
+
+
+def _reclean(article_id: str, *, store: Store, settings: Settings, done: Counter[str]) -> str | None:
+    raws = store.raw_for(article_id)
+    if not raws:
+        done["no_raw"] += 1
+        return article_id
+    raw = raws[0]
+    doc = RawDocument(source=f"raw:{raw.sha256}", content=raw.content, content_type=raw.content_type,
+                      **{k: raw.meta.get(k) for k in ("url", "outlet", "published", "language", "title", "note")})
+    try:
+        article = clean_mod.clean(doc, settings=settings).article
+    except InputError:
+        done["clean_failed"] += 1  # kept as it was: nothing stored is lost
+        return article_id
+    if article.id == article_id:
+        done["unchanged"] += 1
+        return article_id
+    old = store.article(article_id)
+    article = _replace(article, canonical_id=old.canonical_id, similarity=old.similarity)
+    if store.has_article(article.id):  # the new text is one already stored: merge into it
+        done["merged"] += 1
+    else:
+        done["recleaned"] += 1
+    store.replace_article(article_id, article=article,
+                          bands=identity.bands(identity.shingles(article.text)) if old.canonical_id is None else (),
+                          outlet_lines=list(clean_mod.line_hashes(article.text)))
+    return article.id

@@ -1,0 +1,344 @@
+"""The records contract: frozen, typed records passed between every stage.
+
+Every later stage fills these records; none invents its own. Enumerated fields
+take their values from ``data/vocab.json`` (see :mod:`fogofwar.vocab`).
+Offsets are Unicode code points into :attr:`Article.text` (the cleaned text).
+
+A derived record (anything found *in* an article) carries an :class:`Evidence`
+(article id, span, the evidence text) and the :class:`Versions` that made it.
+A field with no supporting span does not exist.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import types
+import typing
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from . import vocab
+from .errors import RecordError
+
+__all__ = [
+    "Evidence", "Versions", "DateValue", "RawDocument", "Article", "Report",
+    "Rejected", "Place", "PlaceMention", "Quantity", "Claimant", "Claim",
+    "Actor", "Event", "Measure", "to_dict", "from_dict",
+]
+
+_record = dataclass(frozen=True, slots=True, kw_only=True)
+
+
+def _check(kind: str, value: str | None, *, field_name: str, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if value not in vocab.values(kind):
+        raise RecordError("E101", field=field_name, value=value, kind=kind)
+
+
+@_record
+class Versions:
+    """What produced a derived record."""
+
+    pipeline: str
+    lexicons: str | None = None
+    gazetteer: str | None = None
+
+
+@_record
+class Evidence:
+    """The words that support a field: ``text == article.text[start:end]``."""
+
+    article_id: str
+    start: int
+    end: int
+    text: str
+
+    def __post_init__(self) -> None:
+        if not (0 <= self.start <= self.end):
+            raise RecordError("E102", start=self.start, end=self.end)
+        if len(self.text) != self.end - self.start:
+            raise RecordError("E103", start=self.start, end=self.end, length=len(self.text))
+
+
+@_record
+class DateValue:
+    """A date or date range with a precision code; unknown stays unknown."""
+
+    start: str | None = None  # ISO date YYYY-MM-DD
+    end: str | None = None
+    precision: str = "unknown"
+    evidence: Evidence | None = None
+
+    def __post_init__(self) -> None:
+        _check("date_precision", self.precision, field_name="precision")
+        if self.precision == "unknown" and (self.start or self.end):
+            raise RecordError("E104")
+
+
+@_record
+class RawDocument:
+    """One input as read, before cleaning; metadata comes from a manifest, feed or HTTP."""
+
+    source: str  # path, URL or "<stdin>"
+    content: bytes
+    content_type: str | None = None  # "text/html", "text/plain" or None (sniffed)
+    url: str | None = None
+    outlet: str | None = None
+    published: str | None = None
+    language: str | None = None
+    title: str | None = None
+    note: str | None = None
+
+
+@_record
+class Article:
+    """One cleaned text; ``id`` is a hash of ``text`` alone."""
+
+    id: str
+    text: str
+    title: str | None = None
+    author: str | None = None
+    published: str | None = None  # ISO date or datetime as found; never guessed
+    language: str | None = None
+    language_score: float | None = None
+    status: str = "ok"
+    content_type: str = "text/plain"
+    canonical_id: str | None = None  # set on a near-copy: the original's id
+    similarity: float | None = None  # near-copy containment against the original
+    raw_sha256: str | None = None
+    versions: Versions | None = None
+
+    def __post_init__(self) -> None:
+        _check("article_statuses", self.status, field_name="status")
+
+
+@_record
+class Report:
+    """One article as published by one outlet at one URL."""
+
+    id: str
+    article_id: str  # the original article (canonical)
+    variant_id: str  # the text this outlet published (== article_id unless near copy)
+    kind: str = "original"
+    outlet: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None
+    title: str | None = None
+
+    def __post_init__(self) -> None:
+        _check("report_kinds", self.kind, field_name="kind")
+
+
+@_record
+class Rejected:
+    """A document that could not be stored, with a coded reason."""
+
+    id: str
+    source: str
+    stage: str
+    reason: str  # an error code from fogofwar.errors, e.g. "E201"
+    detail: str
+    raw_sha256: str | None = None
+
+
+@_record
+class Place:
+    """A gazetteer entry."""
+
+    id: str  # e.g. "geonames:538560"
+    name: str
+    kind: str
+    country: str | None = None  # ISO 3166-1 alpha-2
+    admin1: str | None = None  # ISO 3166-2
+    admin2: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    population: int | None = None
+    source: str | None = None
+
+    def __post_init__(self) -> None:
+        _check("place_kinds", self.kind, field_name="kind")
+
+
+@_record
+class PlaceMention:
+    """A place named in an article and where it resolved."""
+
+    id: str
+    evidence: Evidence
+    name: str
+    kind: str = "toponym"
+    place: Place | None = None
+    precision: str = "unknown"
+    versions: Versions | None = None
+
+    def __post_init__(self) -> None:
+        _check("mention_kinds", self.kind, field_name="kind")
+        _check("place_precision", self.precision, field_name="precision")
+
+
+@_record
+class Quantity:
+    """A number with unit, range and qualifier; low <= best <= high where known."""
+
+    evidence: Evidence
+    unit: str
+    qualifier: str = "exact"
+    low: float | None = None
+    best: float | None = None
+    high: float | None = None
+    measure: str | None = None
+    relative_to: str | None = None  # for "less than half of": the other figure's claim id
+
+    def __post_init__(self) -> None:
+        _check("units", self.unit, field_name="unit")
+        _check("qualifiers", self.qualifier, field_name="qualifier")
+        _check("measures", self.measure, field_name="measure", optional=True)
+        known = [v for v in (self.low, self.best, self.high) if v is not None]
+        if known != sorted(known):
+            raise RecordError("E105", low=self.low, best=self.best, high=self.high)
+
+
+@_record
+class Claimant:
+    """Who says so."""
+
+    name: str
+    kind: str
+    side: str = "unknown"
+    role: str | None = None
+    via_outlet: str | None = None  # an anonymous source speaking through an outlet
+    registry_id: str | None = None
+    evidence: Evidence | None = None
+
+    def __post_init__(self) -> None:
+        _check("claimant_kinds", self.kind, field_name="kind")
+        _check("sides", self.side, field_name="side")
+
+
+@_record
+class Claim:
+    """An attributed statement."""
+
+    id: str
+    evidence: Evidence
+    claimant: Claimant
+    cue: str
+    stance: str = "asserts"
+    hedges: tuple[str, ...] = ()
+    quantities: tuple[Quantity, ...] = ()
+    as_of: DateValue = field(default_factory=DateValue)
+    versions: Versions | None = None
+
+    def __post_init__(self) -> None:
+        _check("cues", self.cue, field_name="cue")
+        _check("stances", self.stance, field_name="stance")
+        for hedge in self.hedges:
+            _check("hedges", hedge, field_name="hedges")
+
+
+@_record
+class Actor:
+    """A party to an event."""
+
+    name: str
+    side: str = "unknown"
+    inter: int | None = None
+    canonical: str | None = None
+    evidence: Evidence | None = None
+
+    def __post_init__(self) -> None:
+        _check("sides", self.side, field_name="side")
+        if self.inter is not None and str(self.inter) not in vocab.values("inter_codes"):
+            raise RecordError("E101", field="inter", value=self.inter, kind="inter_codes")
+
+
+@_record
+class Event:
+    """What happened on the ground, ACLED-coded."""
+
+    id: str
+    evidence: Evidence
+    event_type: str
+    sub_event_type: str
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    assoc_actors: tuple[Actor, ...] = ()
+    place: PlaceMention | None = None
+    date: DateValue = field(default_factory=DateValue)
+    quantities: tuple[Quantity, ...] = ()
+    flags: tuple[str, ...] = ()
+    territory_change: str = "none"
+    claim_ids: tuple[str, ...] = ()
+    versions: Versions | None = None
+
+    def __post_init__(self) -> None:
+        subtypes = vocab.table("event_types").get(self.event_type)
+        if subtypes is None:
+            raise RecordError("E101", field="event_type", value=self.event_type, kind="event_types")
+        if self.sub_event_type not in subtypes:
+            raise RecordError("E106", event_type=self.event_type, sub_event_type=self.sub_event_type)
+        for flag in self.flags:
+            _check("context_flags", flag, field_name="flags")
+        _check("territory_changes", self.territory_change, field_name="territory_change")
+
+
+@_record
+class Measure:
+    """A quantity tracked across reports, e.g. area of Kursk Oblast under UA control."""
+
+    key: str  # from the measure vocabulary
+    unit: str
+    subject_side: str | None = None  # whose control, losses, etc.
+    place_id: str | None = None
+    label: str | None = None
+
+    def __post_init__(self) -> None:
+        _check("measures", self.key, field_name="key")
+        _check("units", self.unit, field_name="unit")
+        _check("sides", self.subject_side, field_name="subject_side", optional=True)
+
+
+# --- plain-data round trip -------------------------------------------------
+
+R = TypeVar("R")
+
+
+def to_dict(record: Any) -> Any:
+    """A record as JSON-ready plain data (tuples become lists)."""
+    if dataclasses.is_dataclass(record) and not isinstance(record, type):
+        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    if isinstance(record, (tuple, list)):
+        return [to_dict(item) for item in record]
+    if isinstance(record, bytes):
+        raise RecordError("E107")
+    return record
+
+
+def from_dict(cls: type[R], data: dict[str, Any]) -> R:
+    """Rebuild a record of ``cls`` from :func:`to_dict` output."""
+    hints = typing.get_type_hints(cls)
+    kwargs = {}
+    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
+        if f.name in data:
+            kwargs[f.name] = _coerce(hints[f.name], data[f.name])
+    return cls(**kwargs)
+
+
+def _coerce(hint: Any, value: Any) -> Any:
+    if value is None:
+        return None
+    origin = typing.get_origin(hint)
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in typing.get_args(hint) if a is not type(None)]
+        return _coerce(inner[0], value) if len(inner) == 1 else value
+    if origin is tuple:
+        (item_hint, *_rest) = typing.get_args(hint)
+        return tuple(_coerce(item_hint, v) for v in value)
+    if dataclasses.is_dataclass(hint):
+        return from_dict(hint, value)
+    if hint is float and isinstance(value, int):
+        return float(value)
+    return value

@@ -1,0 +1,374 @@
+"""The ledger store: the only module that writes SQL.
+
+One SQLAlchemy Core layer serves SQLite (the embedded default) and PostgreSQL.
+Every write is idempotent (unique keys, insert-or-ignore) and every document is
+written in one transaction, so concurrent or interrupted ingests never duplicate
+or half-store an article.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import zlib
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from . import records as rec
+from .config import db_display
+from .errors import StoreError
+from .migrations import MIGRATIONS, T
+
+__all__ = ["Store", "open_store", "engine_url", "StoredRaw", "ArticleRow"]
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def engine_url(db: str) -> str:
+    """A SQLAlchemy URL for a path, ``sqlite:///…`` or ``postgresql://…``."""
+    if db.startswith(("postgresql://", "postgres://")):
+        return "postgresql+psycopg://" + db.split("://", 1)[1]
+    if db.startswith("postgresql+psycopg://") or db.startswith("sqlite:///"):
+        return db
+    if "://" in db:
+        raise StoreError("E302", url=db)
+    return "sqlite:///" + str(Path(db).expanduser().resolve())
+
+
+@dataclass(frozen=True, slots=True)
+class StoredRaw:
+    sha256: str
+    content: bytes
+    content_type: str | None
+    meta: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class ArticleRow:
+    """An article with its reports, as listed by the CLI and API."""
+
+    article: rec.Article
+    reports: tuple[rec.Report, ...]
+    created_at: str
+
+
+def open_store(db: str) -> Store:
+    store = Store(db)
+    store.migrate()
+    return store
+
+
+class Store:
+    def __init__(self, db: str) -> None:
+        self.db = db
+        url = engine_url(db)
+        self.dialect = "postgresql" if url.startswith("postgresql") else "sqlite"
+        try:
+            if self.dialect == "sqlite":
+                self.engine = sa.create_engine(url, connect_args={"timeout": 60})
+                sa.event.listen(self.engine, "connect", _sqlite_on_connect)
+                sa.event.listen(self.engine, "begin", _sqlite_on_begin)
+            else:
+                self.engine = sa.create_engine(url, pool_pre_ping=True)
+        except (sa.exc.ArgumentError, ImportError) as exc:
+            raise StoreError("E302", url=db_display(db)) from exc
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # --- schema ---------------------------------------------------------
+
+    def migrate(self) -> list[str]:
+        """Apply pending migrations, each in its own transaction; returns their names."""
+        applied: list[str] = []
+        for name, step in MIGRATIONS:
+            try:
+                with self._begin() as conn:
+                    if self.dialect == "postgresql":
+                        conn.execute(sa.text("SELECT pg_advisory_xact_lock(7245017)"))
+                    T.migrations.create(conn, checkfirst=True)
+                    done = conn.execute(
+                        sa.select(T.migrations.c.name).where(T.migrations.c.name == name)
+                    ).first()
+                    if done:
+                        continue
+                    step(conn)
+                    conn.execute(T.migrations.insert().values(name=name, applied_at=_now()))
+                    applied.append(name)
+            except StoreError:
+                raise
+            except sa.exc.OperationalError as exc:
+                raise StoreError("E301", url=db_display(self.db), detail=_first_line(exc)) from exc
+            except sa.exc.SQLAlchemyError as exc:
+                raise StoreError("E303", name=name, detail=_first_line(exc)) from exc
+        return applied
+
+    def migrations(self) -> list[str]:
+        with self._begin() as conn:
+            return list(conn.execute(sa.select(T.migrations.c.name).order_by(T.migrations.c.name)).scalars())
+
+    def _begin(self):  # noqa: ANN202 - a context manager of Connection
+        try:
+            return self.engine.begin()
+        except sa.exc.OperationalError as exc:
+            raise StoreError("E301", url=db_display(self.db), detail=_first_line(exc)) from exc
+
+    def _insert_ignore(self, table: sa.Table):  # noqa: ANN202
+        stmt = (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
+        return stmt.on_conflict_do_nothing()
+
+    # --- writes ------------------------------------------------------------
+
+    def put_document(
+        self,
+        *,
+        article: rec.Article,
+        report: rec.Report,
+        raw: StoredRaw | None,
+        bands: Sequence[int] = (),
+        outlet_lines: Sequence[str] = (),
+    ) -> tuple[bool, bool]:
+        """Store an article, its report, raw input and indexes in one transaction.
+
+        Returns (article_was_new, report_was_new).
+        """
+        now = _now()
+        with self._begin() as conn:
+            new_article = conn.execute(
+                self._insert_ignore(T.articles).values(**_article_row(article), created_at=now)
+            ).rowcount == 1
+            new_report = conn.execute(
+                self._insert_ignore(T.reports).values(**rec.to_dict(report), created_at=now)
+            ).rowcount == 1
+            if raw is not None:
+                conn.execute(self._insert_ignore(T.raw_documents).values(
+                    sha256=raw.sha256, content=zlib.compress(raw.content, 6),
+                    content_type=raw.content_type, meta=json.dumps(raw.meta, sort_keys=True),
+                    created_at=now))
+            if new_article and bands:
+                conn.execute(self._insert_ignore(T.shingle_bands),
+                             [{"band": b, "article_id": article.id} for b in sorted(set(bands))])
+            if new_article and outlet_lines and report.outlet:
+                conn.execute(self._insert_ignore(T.outlet_lines), [
+                    {"outlet": report.outlet[:200], "line_hash": h, "article_id": article.id}
+                    for h in sorted(set(outlet_lines))])
+        return new_article, new_report
+
+    def put_rejected(self, rejected: rec.Rejected) -> bool:
+        with self._begin() as conn:
+            return conn.execute(
+                self._insert_ignore(T.rejected).values(**rec.to_dict(rejected), created_at=_now())
+            ).rowcount == 1
+
+    def replace_derived(self, article_id: str, stage: str,
+                        records: Iterable[tuple[str, str, Any]], versions: rec.Versions) -> int:
+        """Atomically replace one stage's records of one article: (record_id, kind, record)."""
+        rows = [{"article_id": article_id, "stage": stage, "record_id": rid, "kind": kind,
+                 "payload": json.dumps(rec.to_dict(record), sort_keys=True, ensure_ascii=False)}
+                for rid, kind, record in records]
+        with self._begin() as conn:
+            conn.execute(T.derived.delete().where(
+                (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage)))
+            if rows:
+                conn.execute(T.derived.insert(), rows)
+            conn.execute(T.stage_runs.delete().where(
+                (T.stage_runs.c.article_id == article_id) & (T.stage_runs.c.stage == stage)))
+            conn.execute(T.stage_runs.insert().values(
+                article_id=article_id, stage=stage, ran_at=_now(),
+                versions=json.dumps(rec.to_dict(versions), sort_keys=True)))
+        return len(rows)
+
+    def replace_article(self, old_id: str, *, article: rec.Article, bands: Sequence[int],
+                        outlet_lines: Sequence[str]) -> None:
+        """Swap a re-cleaned article for its old version; reports and near copies follow it."""
+        now = _now()
+        with self._begin() as conn:
+            old_outlets = conn.execute(sa.select(T.outlet_lines.c.outlet).where(
+                T.outlet_lines.c.article_id == old_id).distinct()).scalars().all()
+            for table in (T.shingle_bands, T.outlet_lines, T.derived, T.stage_runs):
+                conn.execute(table.delete().where(table.c.article_id == old_id))
+            conn.execute(T.articles.delete().where(T.articles.c.id == old_id))
+            conn.execute(self._insert_ignore(T.articles).values(**_article_row(article), created_at=now))
+            conn.execute(T.reports.update().where(T.reports.c.article_id == old_id)
+                         .values(article_id=article.id))
+            conn.execute(T.reports.update().where(T.reports.c.variant_id == old_id)
+                         .values(variant_id=article.id))
+            conn.execute(T.articles.update().where(T.articles.c.canonical_id == old_id)
+                         .values(canonical_id=article.id))
+            if bands:
+                conn.execute(self._insert_ignore(T.shingle_bands),
+                             [{"band": b, "article_id": article.id} for b in sorted(set(bands))])
+            rows = [{"outlet": o, "line_hash": h, "article_id": article.id}
+                    for o in old_outlets for h in sorted(set(outlet_lines))]
+            if rows:
+                conn.execute(self._insert_ignore(T.outlet_lines), rows)
+
+    # --- reads ---------------------------------------------------------------
+
+    def has_article(self, article_id: str) -> bool:
+        with self._begin() as conn:
+            return conn.execute(sa.select(T.articles.c.id).where(T.articles.c.id == article_id)).first() is not None
+
+    def article(self, article_id: str) -> rec.Article:
+        """An article by id or unique id prefix (at least 4 characters)."""
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(T.articles).where(
+                T.articles.c.id.startswith(article_id, autoescape=True)).limit(2)).mappings().all()
+        if len(article_id) < 4 or not rows:
+            raise StoreError("E304", article_id=article_id)
+        if len(rows) > 1:
+            raise StoreError("E305", article_id=article_id)
+        return _article_from_row(rows[0])
+
+    def text(self, article_id: str) -> str:
+        with self._begin() as conn:
+            value = conn.execute(sa.select(T.articles.c.text).where(T.articles.c.id == article_id)).scalar()
+        if value is None:
+            raise StoreError("E304", article_id=article_id)
+        return value
+
+    def articles(self, *, limit: int | None = None, offset: int = 0,
+                 include_copies: bool = True) -> list[ArticleRow]:
+        query = sa.select(T.articles).order_by(T.articles.c.created_at, T.articles.c.id)
+        if not include_copies:
+            query = query.where(T.articles.c.canonical_id.is_(None))
+        query = query.offset(offset)
+        if limit is not None:
+            query = query.limit(limit)
+        with self._begin() as conn:
+            rows = conn.execute(query).mappings().all()
+            ids = [r["id"] for r in rows]
+            reports: dict[str, list[rec.Report]] = {i: [] for i in ids}
+            if ids:
+                for r in conn.execute(sa.select(T.reports).where(T.reports.c.article_id.in_(ids))
+                                      .order_by(T.reports.c.created_at, T.reports.c.id)).mappings():
+                    reports[r["article_id"]].append(_report_from_row(r))
+        return [ArticleRow(_article_from_row(r), tuple(reports[r["id"]]), r["created_at"]) for r in rows]
+
+    def article_ids(self, *, since: str | None = None, canonical_only: bool = False) -> list[str]:
+        query = sa.select(T.articles.c.id).order_by(T.articles.c.created_at, T.articles.c.id)
+        if since:
+            query = query.where(T.articles.c.created_at >= since)
+        if canonical_only:
+            query = query.where(T.articles.c.canonical_id.is_(None))
+        with self._begin() as conn:
+            return list(conn.execute(query).scalars())
+
+    def reports(self, article_id: str) -> list[rec.Report]:
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(T.reports).where(T.reports.c.article_id == article_id)
+                                .order_by(T.reports.c.created_at, T.reports.c.id)).mappings().all()
+        return [_report_from_row(r) for r in rows]
+
+    def raw_for(self, article_id: str) -> list[StoredRaw]:
+        """The raw inputs whose cleaning gave this article."""
+        with self._begin() as conn:
+            rows = conn.execute(
+                sa.select(T.raw_documents).join(T.articles, T.articles.c.raw_sha256 == T.raw_documents.c.sha256)
+                .where(T.articles.c.id == article_id)).mappings().all()
+        return [StoredRaw(r["sha256"], zlib.decompress(r["content"]), r["content_type"],
+                          json.loads(r["meta"] or "{}")) for r in rows]
+
+    def rejected(self) -> list[rec.Rejected]:
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(T.rejected).order_by(T.rejected.c.created_at, T.rejected.c.id)).mappings()
+            return [rec.from_dict(rec.Rejected, dict(r)) for r in rows]
+
+    def near_copy_candidates(self, bands: Sequence[int], *, limit: int = 20) -> list[tuple[str, int]]:
+        """Stored canonical articles sharing LSH bands with ``bands``, most shared first."""
+        if not bands:
+            return []
+        hits = sa.func.count().label("hits")
+        query = (sa.select(T.shingle_bands.c.article_id, hits)
+                 .join(T.articles, T.articles.c.id == T.shingle_bands.c.article_id)
+                 .where(T.shingle_bands.c.band.in_(sorted(set(bands))))
+                 .where(T.articles.c.canonical_id.is_(None))
+                 .group_by(T.shingle_bands.c.article_id)
+                 .order_by(hits.desc(), T.shingle_bands.c.article_id).limit(limit))
+        with self._begin() as conn:
+            return [(r[0], int(r[1])) for r in conn.execute(query)]
+
+    def recurring_lines(self, outlet: str, line_hashes: Sequence[str], *, min_articles: int) -> set[str]:
+        """Which of ``line_hashes`` recur in at least ``min_articles`` of the outlet's articles."""
+        if not line_hashes:
+            return set()
+        query = (sa.select(T.outlet_lines.c.line_hash)
+                 .where(T.outlet_lines.c.outlet == outlet[:200])
+                 .where(T.outlet_lines.c.line_hash.in_(sorted(set(line_hashes))))
+                 .group_by(T.outlet_lines.c.line_hash)
+                 .having(sa.func.count() >= min_articles))
+        with self._begin() as conn:
+            return set(conn.execute(query).scalars())
+
+    def outlets_of(self, article_id: str) -> list[str]:
+        with self._begin() as conn:
+            return sorted({o for o in conn.execute(sa.select(T.reports.c.outlet).where(
+                (T.reports.c.article_id == article_id) | (T.reports.c.variant_id == article_id))).scalars() if o})
+
+    def derived(self, article_id: str, stage: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(T.derived).where(
+                (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage))
+                .order_by(T.derived.c.record_id)).mappings().all()
+        for r in rows:
+            yield r["record_id"], r["kind"], json.loads(r["payload"])
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        with self._begin() as conn:
+            for name, table in (("articles", T.articles), ("reports", T.reports),
+                                ("rejected", T.rejected), ("raw_documents", T.raw_documents)):
+                out[name] = int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)
+            out["near_copies"] = int(conn.execute(sa.select(sa.func.count()).select_from(T.articles)
+                                                  .where(T.articles.c.canonical_id.is_not(None))).scalar() or 0)
+        return out
+
+
+# --- row mapping -------------------------------------------------------------
+
+def _article_row(article: rec.Article) -> dict[str, Any]:
+    row = rec.to_dict(article)
+    row["versions"] = json.dumps(row["versions"], sort_keys=True) if row["versions"] else None
+    return row
+
+
+def _article_from_row(row: Any) -> rec.Article:
+    data = {k: row[k] for k in row.keys() if k != "created_at"}
+    data["versions"] = json.loads(data["versions"]) if data.get("versions") else None
+    return rec.from_dict(rec.Article, data)
+
+
+def _report_from_row(row: Any) -> rec.Report:
+    return rec.from_dict(rec.Report, {k: row[k] for k in row.keys() if k != "created_at"})
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+
+
+# SQLite: let SQLAlchemy own transactions (so DDL is transactional too) and take the
+# write lock at BEGIN, so that two ingest processes queue instead of deadlocking.
+def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=60000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.close()
+
+
+def _sqlite_on_begin(conn: sa.Connection) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE")
