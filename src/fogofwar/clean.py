@@ -39,6 +39,7 @@ _BINARY_MAGIC = (b"%PDF", b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"PK\x03\x04", b
 _ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _LINE_BREAKS = re.compile(r"\r\n|[\r\u0085\u2028\u2029\x0b\x0c]")
 _SPACES = re.compile(r"[^\S\n]+")
+MIN_HTML_WORDS = 8
 _DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-:.]+)""", re.I)
 
 
@@ -202,7 +203,9 @@ def _extract_html(html: str) -> _Extracted:
     doc = trafilatura.bare_extraction(
         html, with_metadata=True, include_comments=False, include_tables=True,
         date_extraction_params={"extensive_search": False, "original_date": True})
-    if doc is None or not (doc.text or "").strip():
+    # A page whose main text is a handful of words is a menu, a paywall or an error
+    # page, not an article (the shortest bundled live-blog entry has 40 words).
+    if doc is None or len((doc.text or "").split()) < MIN_HTML_WORDS:
         raise InputError("E205")
     return _Extracted(doc.text, doc.title, doc.author, doc.date, doc.sitename)
 

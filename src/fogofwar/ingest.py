@@ -263,7 +263,7 @@ def read_feed(content: bytes, *, source: str, settings: Settings) -> Iterator[It
                        stage="read", content=content)
         return
     outlet = parsed.feed.get("title")
-    for entry in parsed.entries[: settings.feed_max_items]:
+    for n, entry in enumerate(parsed.entries[: settings.feed_max_items], 1):
         meta = {"url": entry.get("link"), "outlet": outlet, "title": entry.get("title"),
                 "published": _entry_date(entry), "language": None, "note": None}
         body = _entry_body(entry)
@@ -277,6 +277,9 @@ def read_feed(content: bytes, *, source: str, settings: Settings) -> Iterator[It
         elif body:
             yield RawDocument(source=f"{source}#{entry.get('id', entry.get('title', '?'))}",
                               content=body.encode("utf-8"), content_type="text/html", **meta)
+        else:
+            yield rejected(f"{source}#entry{n}", InputError(
+                "E213", source=source, detail=f"entry {n} has neither a link nor content"), stage="read")
 
 
 def _entry_body(entry: dict) -> str | None:

@@ -28,7 +28,7 @@ __all__ = ["Store", "open_store", "engine_url", "StoredRaw", "ArticleRow"]
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="microseconds")
 
 
 def engine_url(db: str) -> str:
@@ -130,6 +130,12 @@ class Store:
         stmt = (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
         return stmt.on_conflict_do_nothing()
 
+    def _inserted(self, conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> bool:
+        """Insert-or-ignore one row; True when it was new (RETURNING, as rowcount is
+        not reliable for ON CONFLICT on every driver)."""
+        key = list(table.primary_key.columns)[0]
+        return conn.execute(self._insert_ignore(table).values(**row).returning(key)).first() is not None
+
     # --- writes ------------------------------------------------------------
 
     def put_document(
@@ -147,12 +153,8 @@ class Store:
         """
         now = _now()
         with self._begin() as conn:
-            new_article = conn.execute(
-                self._insert_ignore(T.articles).values(**_article_row(article), created_at=now)
-            ).rowcount == 1
-            new_report = conn.execute(
-                self._insert_ignore(T.reports).values(**rec.to_dict(report), created_at=now)
-            ).rowcount == 1
+            new_article = self._inserted(conn, T.articles, {**_article_row(article), "created_at": now})
+            new_report = self._inserted(conn, T.reports, {**rec.to_dict(report), "created_at": now})
             if raw is not None:
                 conn.execute(self._insert_ignore(T.raw_documents).values(
                     sha256=raw.sha256, content=zlib.compress(raw.content, 6),
@@ -169,9 +171,7 @@ class Store:
 
     def put_rejected(self, rejected: rec.Rejected) -> bool:
         with self._begin() as conn:
-            return conn.execute(
-                self._insert_ignore(T.rejected).values(**rec.to_dict(rejected), created_at=_now())
-            ).rowcount == 1
+            return self._inserted(conn, T.rejected, {**rec.to_dict(rejected), "created_at": _now()})
 
     def replace_derived(self, article_id: str, stage: str,
                         records: Iterable[tuple[str, str, Any]], versions: rec.Versions) -> int:
