@@ -287,8 +287,9 @@ class Store:
             rows = conn.execute(sa.select(T.rejected).order_by(T.rejected.c.created_at, T.rejected.c.id)).mappings()
             return [rec.from_dict(rec.Rejected, dict(r)) for r in rows]
 
-    def near_copy_candidates(self, bands: Sequence[int], *, limit: int = 20) -> list[tuple[str, int]]:
-        """Stored canonical articles sharing LSH bands with ``bands``, most shared first."""
+    def near_copy_candidates(self, bands: Sequence[int], *, limit: int = 5,
+                             min_hits: int = 2) -> list[tuple[str, int]]:
+        """Stored canonical articles sharing at least ``min_hits`` LSH bands, most shared first."""
         if not bands:
             return []
         hits = sa.func.count().label("hits")
@@ -297,6 +298,7 @@ class Store:
                  .where(T.shingle_bands.c.band.in_(sorted(set(bands))))
                  .where(T.articles.c.canonical_id.is_(None))
                  .group_by(T.shingle_bands.c.article_id)
+                 .having(sa.func.count() >= min_hits)
                  .order_by(hits.desc(), T.shingle_bands.c.article_id).limit(limit))
         with self._begin() as conn:
             return [(r[0], int(r[1])) for r in conn.execute(query)]

@@ -46,7 +46,8 @@ def test_put_document_is_idempotent(store: Store) -> None:
     assert store.counts()["articles"] == 1
     assert [r.outlet for r in store.reports(a.id)] == ["X", "Y"]
     assert store.article(a.id[:8]) == a
-    assert store.near_copy_candidates([7, 99]) == [(a.id, 1)]
+    assert store.near_copy_candidates([5, 7, 99]) == [(a.id, 2)]
+    assert store.near_copy_candidates([7, 99]) == []  # one shared band is not enough
 
 
 def test_article_lookup_errors(store: Store) -> None:
