@@ -218,6 +218,51 @@ def rejected_cmd(ctx: click.Context, as_json: bool) -> int:
     return EXIT_OK
 
 
+@cli.command("eval")
+@click.argument("gold_dir", type=click.Path(exists=True, file_okay=False))
+@click.option("--stage", "stages", multiple=True, help="Score only these stages (repeatable); default: all.")
+@click.option("--diff", "show_diff", is_flag=True, help="List per item what was missed, wrong or extra.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
+@click.option("--baseline", type=click.Path(dir_okay=False), default="eval/baseline.json", show_default=True,
+              help="The pinned floors to check against.")
+@click.option("--update-baseline", is_flag=True, help="Pin these scores as the new floors (they only rise).")
+@click.option("--allow-lower", is_flag=True, help="With --update-baseline: allow a floor to fall.")
+@click.option("--reason", default=None, help="Why a floor is lowered (kept in the baseline).")
+@_guard
+def eval_cmd(gold_dir: str, stages: tuple[str, ...], show_diff: bool, as_json: bool, baseline: str,
+             update_baseline: bool, allow_lower: bool, reason: str | None) -> int:
+    """Score the pipeline on one half of the gold set (eval/gold/dev or eval/gold/heldout)."""
+    from pathlib import Path
+
+    from . import evaluate
+
+    report = evaluate.evaluate(Path(gold_dir), stages=stages or evaluate.STAGES)
+    base_path = Path(baseline)
+    pinned = json.loads(base_path.read_text("utf-8")) if base_path.is_file() else {}
+    if update_baseline:
+        updated = evaluate.update_baseline(report, pinned, allow_lower=allow_lower, reason=reason)
+        base_path.write_text(json.dumps(updated, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    failures = evaluate.check_baseline(report, pinned) if pinned and not update_baseline else []
+    if as_json:
+        data = report.to_json()
+        if not show_diff:
+            data.pop("items")
+        click.echo(json.dumps({**data, "failures": failures}, indent=2, ensure_ascii=False))
+    else:
+        click.echo(f"{report.half}: {report.articles} articles, gold hash {report.hash[:12]}")
+        for stage, scores in report.scores.items():
+            shown = ", ".join(f"{k} {'-' if v is None else v}" for k, v in scores.items())
+            click.echo(f"  {stage:<11} {shown}")
+        if show_diff:
+            for item in report.items:
+                click.echo(f"  [{item.stage}] {item.status:<6} {item.path}: {item.detail}")
+        for failure in failures:
+            click.echo(f"FAIL {failure}", err=True)
+        if update_baseline:
+            click.echo(f"baseline pinned in {base_path}")
+    return EXIT_ERROR if failures else EXIT_OK
+
+
 def main() -> None:
     cli(prog_name="fogofwar")
 
