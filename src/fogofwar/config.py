@@ -27,6 +27,7 @@ class Settings:
     # A line is learned as an outlet's boilerplate when it recurs in this many of its articles.
     boilerplate_min_articles: int = 3
     supported_languages: frozenset[str] = frozenset({"en"})
+    batch_size: int = 64  # new articles parsed and staged together (spaCy's nlp.pipe batch)
     user_agent: str = "fogofwar (+https://github.com/fogofwar)"
 
     def with_(self, **changes: object) -> Settings:

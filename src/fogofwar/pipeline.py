@@ -21,7 +21,7 @@ from .ingest import read_inputs, rejected
 from .records import Article, Evidence, RawDocument, Rejected, Report, Versions
 from .store import Store, StoredRaw
 
-__all__ = ["Outcome", "Summary", "Stage", "STAGES", "ingest", "process", "reprocess", "stage_names"]
+__all__ = ["Outcome", "Summary", "Stage", "StageContext", "Resources", "STAGES", "run_stages", "ingest", "process", "reprocess", "stage_names"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,20 +53,50 @@ class Summary:
 
 @dataclass(frozen=True, slots=True)
 class Stage:
-    """A derived stage: reads an article, returns (record_id, kind, record) triples."""
+    """A derived stage: reads an article, returns (record_id, kind, record) triples.
+
+    ``needs_nlp`` stages get the article's parsed spaCy ``Doc`` in ``ctx.doc``
+    (None for articles in a language the model does not support).
+    """
 
     name: str
     version: str
-    run: Callable[[Article, Store, Settings], Iterable[tuple[str, str, Any]]]
+    run: Callable[[Article, StageContext], Iterable[tuple[str, str, Any]]]
+    needs_nlp: bool = False
     needs_supported_language: bool = False
 
 
-def _mask_stage(article: Article, store: Store, settings: Settings) -> Iterator[tuple[str, str, Any]]:
+class Resources:
+    """Shared handles, loaded once per process when a stage first needs them."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._nlp: Any = None
+
+    @property
+    def nlp(self) -> Any:
+        if self._nlp is None:
+            from . import nlp
+
+            self._nlp = nlp.load()
+        return self._nlp
+
+
+@dataclass(frozen=True, slots=True)
+class StageContext:
+    store: Store
+    settings: Settings
+    resources: Resources
+    doc: Any = None
+
+
+def _mask_stage(article: Article, ctx: StageContext) -> Iterator[tuple[str, str, Any]]:
     """Lines that recur across many articles of one of this article's outlets, as masks."""
     spans = clean_mod.line_hashes(article.text)
     recurring: set[str] = set()
-    for outlet in store.outlets_of(article.id):
-        recurring |= store.recurring_lines(outlet, list(spans), min_articles=settings.boilerplate_min_articles)
+    for outlet in ctx.store.outlets_of(article.id):
+        recurring |= ctx.store.recurring_lines(outlet, list(spans),
+                                               min_articles=ctx.settings.boilerplate_min_articles)
     for line_hash in sorted(recurring):
         start, end = spans[line_hash]
         yield line_hash, "boilerplate_mask", Evidence(
@@ -87,13 +117,13 @@ def _report_id(variant_id: str, raw: RawDocument) -> str:
     return hashlib.sha256(key.encode()).hexdigest()
 
 
-def process(raw: RawDocument, *, store: Store, settings: Settings) -> Outcome:
-    """Clean, identify and store one raw document; run the derived stages on a new one."""
+def process(raw: RawDocument, *, store: Store, settings: Settings) -> tuple[Outcome, Article | None]:
+    """Clean, identify and store one raw document; returns the article when it is new."""
     try:
         cleaned = clean_mod.clean(raw, settings=settings)
     except InputError as exc:
         store.put_rejected(rejected(raw.source, exc, stage="clean", content=raw.content))
-        return Outcome("rejected", raw.source, reason=exc.code, detail=str(exc))
+        return Outcome("rejected", raw.source, reason=exc.code, detail=str(exc)), None
     article = cleaned.article
     outlet = raw.outlet or cleaned.site_name
     report = Report(id=_report_id(article.id, raw), article_id=article.id, variant_id=article.id,
@@ -107,7 +137,7 @@ def process(raw: RawDocument, *, store: Store, settings: Settings) -> Outcome:
         kind = "exact_copy" if canonical == article.id else "near_copy"
         report = _replace(report, article_id=canonical, kind=kind)
         _new, new_report = store.put_document(article=existing, report=report, raw=None)
-        return Outcome("new_report" if new_report else "duplicate", raw.source, article.id, canonical)
+        return Outcome("new_report" if new_report else "duplicate", raw.source, article.id, canonical), None
     items = identity.shingles(article.text)
     bands = identity.bands(items)
     candidates = [cid for cid, _hits in store.near_copy_candidates(bands)]
@@ -118,11 +148,10 @@ def process(raw: RawDocument, *, store: Store, settings: Settings) -> Outcome:
     new_article, _ = store.put_document(
         article=article, report=report, raw=stored_raw,
         bands=bands if original is None else (), outlet_lines=list(clean_mod.line_hashes(article.text)))
-    if new_article:
-        run_stages(article, store=store, settings=settings)
+    staged = article if new_article else None
     if original is not None:
-        return Outcome("near_copy", raw.source, article.id, original[0])
-    return Outcome("stored" if new_article else "duplicate", raw.source, article.id)
+        return Outcome("near_copy", raw.source, article.id, original[0]), staged
+    return Outcome("stored" if new_article else "duplicate", raw.source, article.id), staged
 
 
 def _existing(store: Store, article_id: str) -> Article | None:
@@ -135,52 +164,88 @@ def _replace(record: Any, **changes: Any) -> Any:
     return dataclasses.replace(record, **changes)
 
 
-def run_stages(article: Article, *, store: Store, settings: Settings,
+def run_stages(articles: list[Article], *, store: Store, settings: Settings, resources: Resources,
                only: Iterable[str] | None = None) -> None:
+    """Run the derived stages over a batch of articles (parsed together when a stage needs it)."""
     names = list(only) if only is not None else list(STAGES)
-    for name in names:
-        stage = STAGES[name]
-        if stage.needs_supported_language and article.status != "ok":
-            records: list[tuple[str, str, Any]] = []
-        else:
-            records = list(stage.run(article, store, settings))
-        store.replace_derived(article.id, name, records, Versions(pipeline=__version__, lexicons=stage.version))
+    stages = [STAGES[name] for name in names]
+    docs: list[Any] = [None] * len(articles)
+    if any(stage.needs_nlp for stage in stages):
+        from . import nlp
+
+        parseable = [i for i, a in enumerate(articles) if a.status == "ok"]
+        for i, doc in zip(parseable, nlp.parse(resources.nlp, (articles[i].text for i in parseable)), strict=True):
+            docs[i] = doc
+    for article, doc in zip(articles, docs, strict=True):
+        ctx = StageContext(store=store, settings=settings, resources=resources, doc=doc)
+        for stage in stages:
+            skip = stage.needs_supported_language and article.status != "ok"
+            records = [] if skip else list(stage.run(article, ctx))
+            store.replace_derived(article.id, stage.name, records,
+                                  Versions(pipeline=__version__, lexicons=stage.version))
 
 
 def ingest(inputs: Iterable[str], *, store: Store, settings: Settings, manifests: Iterable[str] = (),
-           stdin: BinaryIO | None = None,
+           stdin: BinaryIO | None = None, resources: Resources | None = None,
            on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
-    """Read, clean and store every document; one bad document never stops the batch."""
+    """Read, clean and store every document, then run the derived stages on new articles
+    in batches; one bad document never stops the batch."""
+    resources = resources or Resources(settings)
     summary = Summary()
+    pending: list[Article] = []
     for item in read_inputs(inputs, settings=settings, manifests=manifests, stdin=stdin):
         if isinstance(item, Rejected):
             store.put_rejected(item)
             outcome = Outcome("rejected", item.source, reason=item.reason, detail=item.detail)
         else:
-            outcome = process(item, store=store, settings=settings)
+            outcome, new = process(item, store=store, settings=settings)
+            if new is not None:
+                pending.append(new)
+        if len(pending) >= settings.batch_size:
+            run_stages(pending, store=store, settings=settings, resources=resources)
+            pending = []
         summary.add(outcome)
         if on_outcome is not None:
             on_outcome(outcome)
+    if pending:
+        run_stages(pending, store=store, settings=settings, resources=resources)
+    _catch_up(store=store, settings=settings, resources=resources)
     return summary
 
 
+def _catch_up(*, store: Store, settings: Settings, resources: Resources) -> None:
+    """Stage articles stored by an earlier run that was stopped before staging them."""
+    ids = store.unstaged_ids(list(STAGES))
+    for start in range(0, len(ids), settings.batch_size):
+        batch = [store.article(i) for i in ids[start:start + settings.batch_size]]
+        run_stages(batch, store=store, settings=settings, resources=resources)
+
+
 def reprocess(*, store: Store, settings: Settings, stage: str | None = None, since: str | None = None,
+              resources: Resources | None = None,
               on_article: Callable[[str, int], None] | None = None) -> Counter[str]:
-    """Re-run one stage (or all, re-cleaning first) on stored articles."""
+    """Re-run one stage (or all, re-cleaning first) on stored articles, in batches."""
     if stage is not None and stage not in stage_names():
         raise ConfigError("E402", name=stage, known=", ".join(stage_names()))
+    resources = resources or Resources(settings)
+    only = None if stage is None else [stage]
     ids = store.article_ids(since=since)
     done: Counter[str] = Counter()
+    batch: list[Article] = []
     for n, article_id in enumerate(ids, 1):
-        current = article_id
+        current: str | None = article_id
         if stage in (None, "clean"):
             current = _reclean(article_id, store=store, settings=settings, done=done)
         if stage != "clean" and current is not None:
-            run_stages(store.article(current), store=store, settings=settings,
-                       only=None if stage is None else [stage])
+            batch.append(store.article(current))
             done["staged"] += 1
+        if len(batch) >= settings.batch_size:
+            run_stages(batch, store=store, settings=settings, resources=resources, only=only)
+            batch = []
         if on_article is not None:
             on_article(article_id, n)
+    if batch:
+        run_stages(batch, store=store, settings=settings, resources=resources, only=only)
     return done
 
 

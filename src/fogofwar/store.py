@@ -267,6 +267,19 @@ class Store:
         with self._begin() as conn:
             return list(conn.execute(query).scalars())
 
+    def unstaged_ids(self, stages: Sequence[str]) -> list[str]:
+        """Articles that lack a run of any of ``stages`` (e.g. after a kill between
+        storing an article and staging it)."""
+        if not stages:
+            return []
+        runs = (sa.select(T.stage_runs.c.article_id, sa.func.count().label("n"))
+                .where(T.stage_runs.c.stage.in_(list(stages))).group_by(T.stage_runs.c.article_id).subquery())
+        query = (sa.select(T.articles.c.id).outerjoin(runs, runs.c.article_id == T.articles.c.id)
+                 .where(sa.func.coalesce(runs.c.n, 0) < len(set(stages)))
+                 .order_by(T.articles.c.created_at, T.articles.c.id))
+        with self._begin() as conn:
+            return list(conn.execute(query).scalars())
+
     def reports(self, article_id: str) -> list[rec.Report]:
         with self._begin() as conn:
             rows = conn.execute(sa.select(T.reports).where(T.reports.c.article_id == article_id)

@@ -53,7 +53,7 @@ def gold_half(root: Path) -> Path:
     return half
 
 
-def _fake_stage(article: rec.Article, _store: Any, _settings: Any) -> Iterator[tuple[str, str, Any]]:
+def _fake_stage(article: rec.Article, _ctx: Any) -> Iterator[tuple[str, str, Any]]:
     """Knows two places (one resolved 60 km off), one quantity, one claim, one event."""
     text = article.text
 

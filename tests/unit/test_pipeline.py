@@ -76,22 +76,38 @@ def test_bad_documents_are_stored_as_rejected_and_batch_goes_on(store: Store, in
 def test_learned_boilerplate_is_masked_not_deleted(store: Store, inputs: Path) -> None:
     footer = "Steppe Wire is an independent newsroom funded by its readers"
     stories = [STORY_A, STORY_B, STORY_A.replace("Thursday", "Friday").replace("14 drones", "9 drones")]
-    lines = []
     for i, story in enumerate(stories):
-        write(inputs / f"s{i}.txt", story + "\n" + footer)
-        lines.append(f'{{"path": "s{i}.txt", "outlet": "Steppe Wire", "url": "https://s.example/{i}"}}')
-    write(inputs / "manifest.jsonl", "\n".join(lines) + "\n")
-    run(store, str(inputs), boilerplate_min_articles=3, near_copy_threshold=0.99)
+        write(inputs / f"batch{i}" / f"s{i}.txt", story + "\n" + footer)
+        write(inputs / f"batch{i}" / "manifest.jsonl",
+              f'{{"path": "s{i}.txt", "outlet": "Steppe Wire", "url": "https://s.example/{i}"}}\n')
+    for i in range(2):
+        run(store, str(inputs / f"batch{i}"), boilerplate_min_articles=3, near_copy_threshold=0.99)
+    first = store.article_ids()[0]
+    assert list(store.derived(first, "mask")) == []  # the footer does not recur yet
+    run(store, str(inputs / "batch2"), boilerplate_min_articles=3, near_copy_threshold=0.99)
     ids = store.article_ids()
     assert all(footer in store.text(i) for i in ids)  # text (and id) independent of the corpus
-    first = ids[0]
-    assert list(store.derived(first, "mask")) == []  # not recurring yet when it was stored
-    done = pipeline.reprocess(store=store, settings=Settings(db=store.db), stage="mask")
+    assert [p["text"] for _r, _k, p in store.derived(ids[2], "mask")] == [footer]
+    assert list(store.derived(first, "mask")) == []  # earlier articles learn it on reprocess
+    done = pipeline.reprocess(store=store, settings=Settings(db=store.db, boilerplate_min_articles=3), stage="mask")
     assert done["staged"] == 3
     masks = [p for _r, _k, p in store.derived(first, "mask")]
     assert [m["text"] for m in masks] == [footer]
     text = store.text(first)
     assert text[masks[0]["start"]:masks[0]["end"]] == footer
+
+
+def test_articles_stored_but_not_staged_are_caught_up(store: Store, inputs: Path) -> None:
+    write(inputs / "a.txt", STORY_A)
+    settings = Settings(db=store.db)
+    from fogofwar.ingest import read_inputs
+
+    (raw,) = read_inputs([str(inputs / "a.txt")], settings=settings)
+    outcome, article = pipeline.process(raw, store=store, settings=settings)  # stored, as if killed before staging
+    assert outcome.kind == "stored" and store.unstaged_ids(list(pipeline.STAGES)) == [article.id]
+    again = run(store, str(inputs))
+    assert again.counts == {"duplicate": 1}
+    assert store.unstaged_ids(list(pipeline.STAGES)) == []
 
 
 def test_reprocess_clean_after_a_boilerplate_edit(store: Store, inputs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
