@@ -256,6 +256,9 @@ def eval_cmd(gold_dir: str, stages: tuple[str, ...], show_diff: bool, as_json: b
         if show_diff:
             for item in report.items:
                 click.echo(f"  [{item.stage}] {item.status:<6} {item.path}: {item.detail}")
+        gaps = evaluate.target_gaps(report, pinned)
+        if gaps:
+            click.echo("  targets not met yet: " + "; ".join(gaps))
         for failure in failures:
             click.echo(f"FAIL {failure}", err=True)
         if update_baseline:

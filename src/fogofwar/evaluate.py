@@ -24,7 +24,7 @@ from . import records as rec
 from .config import Settings
 from .errors import ConfigError
 
-__all__ = ["EvalReport", "Item", "evaluate", "gold_hash", "check_baseline", "update_baseline", "STAGES", "CEILINGS"]
+__all__ = ["EvalReport", "Item", "evaluate", "gold_hash", "check_baseline", "update_baseline", "target_gaps", "STAGES", "CEILINGS"]
 
 STAGES = ("ingest", "places", "quantities", "claims", "events", "merging", "disputes")
 KM = 25.0  # resolution tolerance for points, eval/README.md
@@ -507,3 +507,18 @@ def update_baseline(report: EvalReport, baseline: dict[str, Any], *, allow_lower
                                               "date": when or dt.date.today().isoformat()})
     half["hash"] = report.hash
     return out
+
+
+def target_gaps(report: EvalReport, baseline: dict[str, Any]) -> list[str]:
+    """Targets of baseline["targets"] this report does not meet yet (reported, not gated)."""
+    gaps = []
+    for key, rule in sorted(baseline.get("targets", {}).items()):
+        if key.startswith("_"):
+            continue
+        stage, metric = key.split(".", 1)
+        op, goal = rule
+        value = report.scores.get(stage, {}).get(metric)
+        met = value is not None and (value >= goal if op == ">=" else value <= goal)
+        if not met:
+            gaps.append(f"{key} {'-' if value is None else value} (target {op} {goal})")
+    return gaps

@@ -150,3 +150,10 @@ def test_locate_counts_occurrences() -> None:
     text = "Kursk region. Kursk  city."
     assert evaluate.locate(text, "Kursk", 2) == (14, 19)
     assert evaluate.locate(text, "Orel") is None
+
+
+def test_target_gaps_are_reported(tmp_path: Path) -> None:
+    report = evaluate.evaluate(gold_half(tmp_path), stages=("ingest", "places"))
+    baseline = {"targets": {"places.place_accuracy": [">=", 0.9], "ingest.junk_removed": [">=", 0.5],
+                            "ingest.false_copy_links": ["<=", 0]}}
+    assert evaluate.target_gaps(report, baseline) == ["places.place_accuracy 0.0 (target >= 0.9)"]
