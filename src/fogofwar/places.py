@@ -1,0 +1,347 @@
+"""Places: find every place named in an article and resolve it in the gazetteer.
+
+Statistical NER misses many toponyms (en_core_web_sm tags "Kursk" PRODUCT and
+"Russkoye Porechnoye" ORG), so the gazetteer drives detection: every capitalised
+n-gram of the text (optionally ending in a division word: "Kursk region") is
+looked up in one query; the longest non-overlapping hits win. The parse only
+filters (a first name inside a PERSON entity, a common word at a sentence start)
+and proposes names the gazetteer lacks (small villages), which are placed in the
+region the text puts them in, with precision ``adm1``, never guessed further.
+
+Candidates are ranked with the article as context: a place in a region the
+article names, in a country it names, near its other places, and populous,
+comes first; "X region" and "X governor" prefer the division named X.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from .records import Article, Evidence, Place, PlaceMention, Versions
+
+__all__ = ["find_mentions", "lexicon", "Lexicon", "MAX_TOKENS"]
+
+MAX_TOKENS = 5  # longest place name looked up, in words ("Bolshoye Soldatskoye district")
+_TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
+_POSSESSIVE = re.compile(r"[’']s$")
+
+
+@dataclass(frozen=True, slots=True)
+class Lexicon:
+    version: str
+    division_words: frozenset[str]
+    adm2_words: frozenset[str]
+    division_heads: frozenset[str]
+    place_heads: frozenset[str]
+    facility_heads: tuple[str, ...]
+    demonyms: dict[str, str]
+    demonym_heads: frozenset[str]
+    near_cues: tuple[str, ...]
+    locative_cues: frozenset[str]
+    settlement_words: frozenset[str]
+    metonyms: dict[str, str]
+    not_places: frozenset[str]
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    raw = json.loads(resources.files("fogofwar").joinpath("data/places.json").read_text("utf-8"))
+    digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:8]
+    low = lambda items: frozenset(i.lower() for i in items)  # noqa: E731
+    return Lexicon(
+        version=f"{raw['version']}-{digest}", division_words=low(raw["division_words"]),
+        adm2_words=low(raw["adm2_words"]), division_heads=low(raw["nested_heads"]["division"]),
+        place_heads=low(raw["nested_heads"]["place"]),
+        facility_heads=tuple(sorted((h.lower() for h in raw["facility_heads"]), key=len, reverse=True)),
+        demonyms=dict(raw["demonyms"]), demonym_heads=low(raw["demonym_place_heads"]),
+        near_cues=tuple(sorted((c.lower() for c in raw["near_cues"]), key=len, reverse=True)),
+        locative_cues=low(raw["locative_cues"]), settlement_words=low(raw["settlement_words"]),
+        metonyms=dict(raw["metonym_capitals"]), not_places=frozenset(raw["not_places"]))
+
+
+@dataclass(frozen=True, slots=True)
+class _Token:
+    start: int
+    end: int
+    text: str
+
+    @property
+    def capitalised(self) -> bool:
+        return self.text[:1].isupper()
+
+
+@dataclass(slots=True)
+class _Mention:
+    start: int
+    end: int
+    surface: str  # what was looked up
+    candidates: list[Place]
+    kind: str = "toponym"
+    wants_division: str | None = None  # "adm1" | "adm2" when the text says region/district
+    near: bool = False
+    chosen: Place | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def _tokens(text: str) -> list[_Token]:
+    out = []
+    for m in _TOKEN.finditer(text):
+        word, end = m.group(), m.end()
+        poss = _POSSESSIVE.search(word)
+        if poss and len(word) > 2:
+            word, end = word[: poss.start()], m.start() + poss.start()
+        out.append(_Token(m.start(), end, word))
+    return out
+
+
+def _ngrams(text: str, tokens: Sequence[_Token], lex: Lexicon) -> dict[tuple[int, int], str]:
+    """Capitalised word runs (up to MAX_TOKENS, may end in a division word) -> surface."""
+    grams: dict[tuple[int, int], str] = {}
+    for i, first in enumerate(tokens):
+        if not first.capitalised:
+            continue
+        for j in range(i, min(i + MAX_TOKENS, len(tokens))):
+            tok = tokens[j]
+            if j > i and text[tokens[j - 1].end:tok.start] not in (" ", "-"):
+                break  # names do not cross punctuation
+            if not tok.capitalised and tok.text.lower() not in lex.division_words:
+                break
+            grams[(i, j)] = text[first.start:tok.end]
+            if not tok.capitalised:
+                break  # a division word ends the name
+    return grams
+
+
+def _select(grams: dict[tuple[int, int], str], hits: dict[str, list[Place]]) -> list[tuple[int, int]]:
+    """Longest non-overlapping n-grams that the gazetteer knows, in text order."""
+    taken: set[int] = set()
+    chosen = []
+    for (i, j) in sorted(grams, key=lambda k: (k[0] - k[1], k[0])):
+        if hits.get(grams[(i, j)]) and not any(k in taken for k in range(i, j + 1)):
+            chosen.append((i, j))
+            taken.update(range(i, j + 1))
+    return sorted(chosen)
+
+
+def _entity_at(doc: Any, start: int, end: int) -> tuple[str | None, int, int]:
+    if doc is None:
+        return None, start, end
+    for ent in doc.ents:
+        if ent.start_char <= start and end <= ent.end_char:
+            return ent.label_, ent.start_char, ent.end_char
+    return None, start, end
+
+
+def _is_noise(m: _Mention, tokens: Sequence[_Token], i: int, j: int, doc: Any, lex: Lexicon, text: str) -> bool:
+    if i == j and tokens[i].text in lex.not_places:
+        return True
+    label, e_start, e_end = _entity_at(doc, m.start, m.end)
+    if label == "PERSON" and (e_start, e_end) != (m.start, m.end):
+        return True  # "Vladimir" in "Vladimir Putin"
+    if doc is not None and i == j and label is None:
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and len(span) == 1 and span[0].pos_ not in ("PROPN",) and span[0].is_sent_start:
+            return True  # a common word opening a sentence
+    return False
+
+
+def _following(text: str, end: int, words: int = 4) -> str:
+    return " ".join(text[end:end + 60].lower().replace("’", "'").split()[:words])
+
+
+def _preceding(text: str, start: int) -> str:
+    return " ".join(text[max(0, start - 40):start].lower().split())
+
+
+def _context_kind(m: _Mention, text: str, lex: Lexicon) -> None:
+    """Read the words around a mention: division words, nested heads, facilities, cues."""
+    last = m.surface.split()[-1].lower()
+    if last in lex.division_words and len(m.surface.split()) > 1:
+        m.wants_division = "adm2" if last in lex.adm2_words else "adm1"
+    after = _following(text, m.end)
+    if any(after.startswith(h) for h in lex.facility_heads):
+        m.kind = "facility"
+    elif after.split()[:1] and after.split()[0].strip(",.;:") in lex.division_heads:
+        m.kind, m.wants_division = "nested", m.wants_division or "adm1"
+    elif after.split()[:1] and after.split()[0].strip(",.;:") in lex.place_heads:
+        m.kind = "nested"
+    before = _preceding(text, m.start)
+    m.near = any(before.endswith(cue) for cue in lex.near_cues)
+    if m.surface in lex.metonyms and (after.split()[:1] and after.split()[0] in (
+            "said", "says", "reported", "claimed", "claims", "announced", "denied", "accused", "insists",
+            "insisted", "has", "had", "wants", "would", "will", "responded", "warned")
+            or before.endswith("according to")):
+        m.kind = "metonym"
+
+
+def _rank(m: _Mention, ctx_admin1: Counter[str], ctx_countries: Counter[str],
+          anchors: list[tuple[float, float]]) -> list[Place]:
+    def score(p: Place) -> float:
+        s = 0.0
+        if m.wants_division:
+            s += 6.0 if p.kind == m.wants_division else (-6.0 if p.kind not in ("adm1", "adm2") else -2.0)
+        elif p.kind == "populated":
+            s += 0.5
+        if p.admin1 and ctx_admin1.get(p.admin1):
+            s += 3.0
+        if p.country and ctx_countries.get(p.country):
+            s += 1.5
+        if anchors and p.latitude is not None and p.longitude is not None:
+            nearest = min(_km(p.latitude, p.longitude, lat, lon) for lat, lon in anchors)
+            s += 2.0 if nearest < 150 else (1.0 if nearest < 400 else 0.0)
+        s += math.log10((p.population or 0) + 1) / 3
+        return s
+
+    return sorted(m.candidates, key=score, reverse=True)
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (math.sin((p2 - p1) / 2) ** 2
+         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return 12742.0 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _precision(m: _Mention) -> str:
+    p = m.chosen
+    if p is None:
+        return "unknown"
+    if p.kind in ("adm1", "adm2", "country"):
+        return p.kind
+    return "near" if m.near else "point"
+
+
+def _resolve(mentions: list[_Mention]) -> None:
+    """Two passes: unambiguous mentions first, then the rest ranked in their context."""
+    ctx_admin1: Counter[str] = Counter()
+    ctx_countries: Counter[str] = Counter()
+    anchors: list[tuple[float, float]] = []
+    for m in mentions:
+        if len(m.candidates) == 1 or m.wants_division:
+            m.chosen = _rank(m, Counter(), Counter(), [])[0]
+            _note(m.chosen, ctx_admin1, ctx_countries, anchors)
+    for m in mentions:
+        if m.chosen is None:
+            ranked = _rank(m, ctx_admin1, ctx_countries, anchors)
+            m.chosen = ranked[0] if ranked else None
+            if m.chosen is not None:
+                _note(m.chosen, ctx_admin1, ctx_countries, anchors)
+
+
+def _note(p: Place, admin1: Counter[str], countries: Counter[str], anchors: list[tuple[float, float]]) -> None:
+    if p.admin1:
+        admin1[p.admin1] += 1
+    if p.country:
+        countries[p.country] += 1
+    if p.latitude is not None and p.longitude is not None and p.kind == "populated":
+        anchors.append((p.latitude, p.longitude))
+
+
+def _demonyms(text: str, tokens: Sequence[_Token], taken: set[int], gaz: Any, lex: Lexicon) -> Iterator[_Mention]:
+    for k, tok in enumerate(tokens):
+        code = lex.demonyms.get(tok.text)
+        if code is None or k in taken or k + 1 >= len(tokens):
+            continue
+        head = tokens[k + 1].text.lower()
+        if head in lex.demonym_heads and text[tok.end:tokens[k + 1].start] == " ":
+            country = gaz.country(code)
+            if country is not None:
+                yield _Mention(tok.start, tok.end, tok.text, [country], kind="demonym", chosen=country)
+
+
+def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon, gaz: Any) -> Iterator[_Mention]:
+    """Names the gazetteer lacks but the text places: 'at Russkoye Porechnoye', 'the village of X'."""
+    if doc is None:
+        return
+    covered = [(m.start, m.end) for m in mentions]
+    for ent in doc.ents:
+        if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PRODUCT", "PERSON", "NORP"):
+            continue
+        if any(s < ent.end_char and ent.start_char < e for s, e in covered):
+            continue
+        words = ent.text.split()
+        if not all(w[:1].isupper() for w in words) or any(w in lex.not_places for w in words):
+            continue
+        before = _preceding(text, ent.start_char).split()
+        after = _following(text, ent.end_char, 1)
+        locative = (before[-1:] and before[-1] in lex.locative_cues and ent.label_ in ("GPE", "LOC", "FAC")) or (
+            " ".join(before[-2:]) in lex.locative_cues and before[-1:] == ["of"]) or (
+            before[-1:] and before[-1] in ("at", "including") ) or after in lex.settlement_words
+        if not locative or ent.label_ == "NORP":
+            continue
+        region = _region_for(ent.start_char, text, mentions)
+        place = gaz.division(region) if region else None
+        yield _Mention(ent.start_char, ent.end_char, ent.text, [], kind="toponym", chosen=place,
+                       extra={"unlisted": True})
+
+
+def _region_for(pos: int, text: str, mentions: list[_Mention]) -> str | None:
+    """The admin1 the text puts a position in, or None when the text does not say.
+
+    In order: the nearest region named before it in its sentence ("in the Kursk region,
+    including at X"); the only region its sentence names; the only region the article names.
+    """
+    sent_start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
+    sent_end = min((i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0), default=len(text))
+    resolved = [m for m in mentions if m.chosen is not None and m.chosen.admin1]
+    before = [m for m in resolved if sent_start <= m.start < pos and m.chosen.kind in ("adm1", "adm2")]
+    if before:
+        return max(before, key=lambda m: m.start).chosen.admin1
+    same = {m.chosen.admin1 for m in resolved if sent_start <= m.start < sent_end}
+    if len(same) == 1:
+        return same.pop()
+    if same:
+        return None
+    anywhere = {m.chosen.admin1 for m in resolved}
+    return anywhere.pop() if len(anywhere) == 1 else None
+
+
+def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
+    """Every place mention of ``article``, resolved in ``gaz`` where it can be."""
+    lex = lexicon()
+    text = article.text
+    tokens = _tokens(text)
+    grams = _ngrams(text, tokens, lex)
+    hits = gaz.lookup_many(sorted(set(grams.values())))
+    mentions: list[_Mention] = []
+    taken: set[int] = set()
+    for i, j in _select(grams, hits):
+        surface = grams[(i, j)]
+        m = _Mention(tokens[i].start, tokens[j].end, surface, list(hits[surface]))
+        if _is_noise(m, tokens, i, j, doc, lex, text):
+            continue
+        _context_kind(m, text, lex)
+        mentions.append(m)
+        taken.update(range(i, j + 1))
+    _resolve(mentions)
+    mentions.extend(_demonyms(text, tokens, taken, gaz, lex))
+    mentions.extend(_unknown_places(text, doc, mentions, lex, gaz))
+    mentions.sort(key=lambda m: m.start)
+    versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version, gazetteer=getattr(gaz, "version", None))
+    out = []
+    for m in mentions:
+        precision = "adm1" if m.extra.get("unlisted") and m.chosen is not None else _precision(m)
+        evidence = Evidence(article_id=article.id, start=m.start, end=m.end, text=text[m.start:m.end])
+        out.append(PlaceMention(id=_mention_id(article.id, m.start, m.end), evidence=evidence,
+                                name=m.surface, kind=m.kind, place=m.chosen, precision=precision,
+                                versions=versions))
+    return out
+
+
+def _mention_id(article_id: str, start: int, end: int) -> str:
+    return hashlib.sha256(f"{article_id}:{start}:{end}".encode()).hexdigest()[:24]
+
+
+def _pipeline_version() -> str:
+    from . import __version__
+
+    return __version__

@@ -1,0 +1,170 @@
+"""Geoparsing with a gazetteer and a parse built by hand (no model, no cache)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fogofwar import places
+from fogofwar.clean import article_id
+from fogofwar.records import Article, Place
+
+KURSK_OBL = Place(id="iso3166-2:RU-KRS", name="Kursk Oblast", kind="adm1", country="RU", admin1="RU-KRS",
+                  latitude=51.5, longitude=36.0)
+BELGOROD_OBL = Place(id="iso3166-2:RU-BEL", name="Belgorod Oblast", kind="adm1", country="RU", admin1="RU-BEL",
+                     latitude=50.7, longitude=37.0)
+MOSCOW_OBL = Place(id="iso3166-2:RU-MOS", name="Moscow Oblast", kind="adm1", country="RU", admin1="RU-MOS",
+                   latitude=55.5, longitude=37.5)
+KURSK = Place(id="g:1", name="Kursk", kind="populated", country="RU", admin1="RU-KRS", latitude=51.73,
+              longitude=36.19, population=440000)
+BELGOROD = Place(id="g:2", name="Belgorod", kind="populated", country="RU", admin1="RU-BEL", latitude=50.6,
+                 longitude=36.59, population=390000)
+SUDZHA = Place(id="g:3", name="Sudzha", kind="populated", country="RU", admin1="RU-KRS", latitude=51.19,
+               longitude=35.27, population=5000)
+KORENEVO_K = Place(id="g:4", name="Korenevo", kind="populated", country="RU", admin1="RU-KRS", latitude=51.41,
+                   longitude=34.91, population=5500)
+KORENEVO_M = Place(id="g:5", name="Korenevo", kind="populated", country="RU", admin1="RU-MOS", latitude=55.67,
+                   longitude=37.9, population=9000)
+MOSCOW = Place(id="g:6", name="Moscow", kind="populated", country="RU", admin1="RU-MOW", latitude=55.75,
+               longitude=37.62, population=12_000_000)
+VLADIMIR = Place(id="g:7", name="Vladimir", kind="populated", country="RU", admin1="RU-VLA", latitude=56.1,
+                 longitude=40.4, population=350000)
+RUSSIA = Place(id="country:RU", name="Russia", kind="country", country="RU")
+UKRAINE = Place(id="country:UA", name="Ukraine", kind="country", country="UA")
+
+
+class FakeGazetteer:
+    version = "fake-1"
+    names = {
+        "kursk": [KURSK, KURSK_OBL], "kursk region": [KURSK_OBL], "kursk oblast": [KURSK_OBL],
+        "belgorod": [BELGOROD, BELGOROD_OBL], "belgorod region": [BELGOROD_OBL], "sudzha": [SUDZHA],
+        "korenevo": [KORENEVO_M, KORENEVO_K], "moscow": [MOSCOW], "moscow region": [MOSCOW_OBL],
+        "vladimir": [VLADIMIR], "russia": [RUSSIA], "ukraine": [UKRAINE],
+    }
+
+    def lookup_many(self, names: list[str]) -> dict[str, list[Place]]:
+        return {n: self.names[n.casefold()] for n in names if n.casefold() in self.names}
+
+    def division(self, code: str) -> Place | None:
+        return {"RU-KRS": KURSK_OBL, "RU-BEL": BELGOROD_OBL}.get(code)
+
+    def country(self, code: str) -> Place | None:
+        return {"RU": RUSSIA, "UA": UKRAINE}.get(code)
+
+
+def doc_for(text: str, ents: list[tuple[str, str]] = (), pos: dict[str, str] | None = None):  # noqa: ANN201
+    """A spaCy Doc built by hand: whitespace tokens, the given entities and POS tags."""
+    from spacy.tokens import Doc
+    from spacy.vocab import Vocab
+
+    import re
+
+    pieces = re.findall(r"\w+(?:[-'’]\w+)*|[^\w\s]", text)
+    words, spaces, pos_tags, cursor = [], [], [], 0
+    for p in pieces:
+        at = text.index(p, cursor)
+        cursor = at + len(p)
+        words.append(p)
+        spaces.append(text[cursor:cursor + 1] == " ")
+        pos_tags.append((pos or {}).get(p, "PROPN" if p[:1].isupper() else "NOUN"))
+    doc = Doc(Vocab(), words=words, spaces=spaces, pos=pos_tags,
+              sent_starts=[i == 0 or words[i - 1] in ".\n" for i in range(len(words))])
+    spans = []
+    for ent_text, label in ents:
+        start = doc.text.index(ent_text)
+        spans.append(doc.char_span(start, start + len(ent_text), label=label))
+    doc.ents = spans
+    return doc
+
+
+def find(text: str, **kw: object) -> list:
+    article = Article(id=article_id(text), text=text)
+    return places.find_mentions(article, doc_for(text, **kw), FakeGazetteer())
+
+
+def by_text(mentions: list) -> dict[str, object]:
+    return {m.evidence.text: m for m in mentions}
+
+
+def test_region_words_pick_the_division_and_bare_names_the_city() -> None:
+    found = by_text(find("Fighting spread across the Kursk region. Kursk itself was calm."))
+    assert found["Kursk region"].place == KURSK_OBL and found["Kursk region"].precision == "adm1"
+    assert found["Kursk"].place == KURSK and found["Kursk"].precision == "point"
+
+
+def test_shared_name_follows_the_article_context() -> None:
+    found = by_text(find("Troops advanced in the Kursk region. Shelling hit Korenevo overnight."))
+    assert found["Korenevo"].place == KORENEVO_K
+    found = by_text(find("Drones were downed over the Moscow region. Debris fell on Korenevo."))
+    assert found["Korenevo"].place == KORENEVO_M
+
+
+def test_nested_governor_resolves_to_the_region() -> None:
+    found = by_text(find("Belgorod governor Vyacheslav Gladkov declared an emergency.",
+                         ents=[("Vyacheslav Gladkov", "PERSON")]))
+    assert found["Belgorod"].kind == "nested" and found["Belgorod"].place == BELGOROD_OBL
+
+
+def test_facility_names_are_marked() -> None:
+    found = by_text(find("Security was raised at the Kursk nuclear power plant."))
+    assert found["Kursk"].kind == "facility"
+
+
+def test_person_first_names_are_not_places() -> None:
+    found = by_text(find("Russian President Vladimir Putin vowed to push them out.",
+                         ents=[("Vladimir Putin", "PERSON"), ("Russian", "NORP")]))
+    assert "Vladimir" not in found
+
+
+def test_near_cue_sets_precision() -> None:
+    found = by_text(find("Clashes were reported near Sudzha on Tuesday."))
+    assert found["Sudzha"].precision == "near"
+
+
+def test_possessive_is_not_part_of_the_name() -> None:
+    found = by_text(find("Sudzha's central square was empty."))
+    assert found["Sudzha"].evidence.end - found["Sudzha"].evidence.start == len("Sudzha")
+
+
+def test_demonym_of_territory_is_a_country_but_of_forces_is_not() -> None:
+    found = by_text(find("Ukrainian troops crossed deep into Russian territory."))
+    assert found["Russian"].kind == "demonym" and found["Russian"].place == RUSSIA
+    assert "Ukrainian" not in found
+
+
+def test_metonym_capital() -> None:
+    found = by_text(find("Moscow said the attack had been repelled."))
+    assert found["Moscow"].kind == "metonym" and found["Moscow"].place == MOSCOW
+
+
+def test_village_missing_from_gazetteer_is_placed_in_its_region() -> None:
+    text = "Russian forces repelled attacks in the Kursk region, including at Russkoye Porechnoye."
+    found = by_text(find(text, ents=[("Russkoye Porechnoye", "ORG"), ("Russian", "NORP")]))
+    village = found["Russkoye Porechnoye"]
+    assert village.place == KURSK_OBL and village.precision == "adm1"
+
+
+def test_unplaceable_village_stays_unresolved() -> None:
+    found = by_text(find("Fighting was reported at Zvannoye and in Belgorod and Kursk.",
+                         ents=[("Zvannoye", "GPE")]))
+    assert found["Zvannoye"].place is None and found["Zvannoye"].precision == "unknown"
+
+
+def test_common_word_opening_a_sentence_is_not_a_place() -> None:
+    class Gaz(FakeGazetteer):
+        names = {**FakeGazetteer.names, "police": [VLADIMIR]}
+
+    text = "Police said the road to Sudzha was closed."
+    article = Article(id=article_id(text), text=text)
+    found = by_text(places.find_mentions(article, doc_for(text, pos={"Police": "NOUN"}), Gaz()))
+    assert "Police" not in found and "Sudzha" in found
+
+
+@pytest.mark.parametrize("text", ["", "no capitalised words here at all."])
+def test_no_places(text: str) -> None:
+    assert find(text) == []
+
+
+def test_evidence_and_versions() -> None:
+    (m,) = find("Sudzha was shelled.")
+    assert m.evidence.text == "Sudzha" and m.versions.gazetteer == "fake-1"
+    assert m.versions.lexicons == places.lexicon().version
