@@ -190,7 +190,7 @@ class Quantity:
     best: float | None = None
     high: float | None = None
     measure: str | None = None
-    relative_to: str | None = None  # for "less than half of": the other figure's claim id
+    relative_to: str | None = None  # for "less than half of": the text of the other figure's phrase
 
     def __post_init__(self) -> None:
         _check("units", self.unit, field_name="unit")
