@@ -83,15 +83,20 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], manifests: tuple[str, ..
 
     if not inputs and not manifests:
         raise click.UsageError("give at least one file, directory, URL, '-' or --manifest")
+    from .pipeline import Resources
+
     settings = _settings(ctx, max_bytes=max_bytes)
     store = _open(settings)
+    build_update, build_close = _bar("building the gazetteer (once per installation)", quiet)
     bar = tqdm(desc="ingest", unit="doc", disable=True if quiet else None, file=sys.stderr)
     try:
         summary = run_ingest(inputs, store=store, settings=settings, manifests=manifests,
                              stdin=sys.stdin.buffer if "-" in inputs else None,
+                             resources=Resources(settings, on_gazetteer_build=build_update),
                              on_outcome=lambda _o: bar.update(1))
     finally:
         bar.close()
+        build_close()
         store.close()
     if as_json:
         click.echo(json.dumps({"counts": dict(summary.counts), "rejected": dict(summary.reasons)}, sort_keys=True))
@@ -215,6 +220,95 @@ def rejected_cmd(ctx: click.Context, as_json: bool) -> int:
                    else f"{item.reason} {MESSAGES[item.reason][0]:<16} {item.source}")
     if not as_json:
         click.echo(f"{len(items)} rejected")
+    return EXIT_OK
+
+
+@cli.group()
+def gazetteer() -> None:
+    """The gazetteer: build the embedded cache, import GeoNames dumps, show what is in it."""
+
+
+def _bar(desc: str, quiet: bool):  # noqa: ANN202 - a progress callback and its closer
+    from tqdm import tqdm
+
+    bar = tqdm(desc=desc, unit="step", disable=True if quiet else None, file=sys.stderr)
+
+    def update(done: int, total: int) -> None:
+        bar.total = total
+        bar.n = done
+        bar.refresh()
+
+    return update, bar.close
+
+
+@gazetteer.command("build")
+@click.option("--countries", default=None, help="Only these ISO 3166-1 alpha-2 codes, comma-separated (e.g. RU,UA).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_guard
+def gazetteer_build(countries: str | None, quiet: bool) -> int:
+    """(Re)build the embedded gazetteer cache from the installed packages."""
+    from .gazetteer import build, default_cache_path
+
+    update, close = _bar("gazetteer", quiet)
+    try:
+        path = build(default_cache_path(), countries=countries.split(",") if countries else None, progress=update)
+    finally:
+        close()
+    click.echo(f"gazetteer built at {path}")
+    return EXIT_OK
+
+
+@gazetteer.command("import")
+@click.argument("sources", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.pass_context
+@_guard
+def gazetteer_import(ctx: click.Context, sources: tuple[str, ...], as_json: bool, quiet: bool) -> int:
+    """Import GeoNames dumps (RU.zip, allCountries.zip, alternateNamesV2.zip; paths or URLs)."""
+    import dataclasses
+
+    from .gazetteer import default_cache_path, import_geonames, open_gazetteer
+
+    settings = _settings(ctx)
+    update, close = _bar("import", quiet)
+    try:
+        open_gazetteer(progress=update).close()
+        summary = import_geonames(default_cache_path(), list(sources), progress=update,
+                                  timeout=settings.fetch_timeout, user_agent=settings.user_agent)
+    finally:
+        close()
+    data = dataclasses.asdict(summary)
+    if as_json:
+        click.echo(json.dumps(data, sort_keys=True))
+    else:
+        click.echo(", ".join(f"{k} {v}" for k, v in data.items()))
+        click.echo("run `fogofwar reprocess --stage places` to re-resolve stored articles")
+    return EXIT_OK
+
+
+@gazetteer.command("info")
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@_guard
+def gazetteer_info(as_json: bool) -> int:
+    """Show the gazetteer's version, counts and imports."""
+    from .gazetteer import open_gazetteer
+
+    update, close = _bar("gazetteer", False)
+    try:
+        g = open_gazetteer(progress=update)
+    finally:
+        close()
+    info = g.info()
+    g.close()
+    if as_json:
+        click.echo(json.dumps(info, sort_keys=True))
+    else:
+        click.echo(f"path:    {info['path']}\nversion: {info['version']}")
+        for kind, n in sorted(info["counts"].items()):
+            click.echo(f"  {kind:<12} {n}")
+        for item in info["imports"]:
+            click.echo(f"  imported {item['kind']}: {item['source']}")
     return EXIT_OK
 
 

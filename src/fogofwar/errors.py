@@ -5,7 +5,8 @@
     ├── InputError      E2xx  a document could not be read or cleaned; becomes a Rejected
     │   └── FetchError        the network part of it (URLs and feeds)
     ├── StoreError      E3xx  the database could not be reached, migrated or read
-    └── ConfigError     E4xx  a bad option or setting
+    ├── ConfigError     E4xx  a bad option or setting
+    └── GazetteerError  E5xx  the gazetteer cache or a GeoNames file could not be used
 
 Third-party errors are translated at the boundary with ``raise ... from exc``.
 Every code is stable: stored ``Rejected`` records refer to it.
@@ -16,7 +17,7 @@ from __future__ import annotations
 from typing import Any
 
 __all__ = ["MESSAGES", "FogofwarError", "RecordError", "InputError", "FetchError",
-           "StoreError", "ConfigError", "message"]
+           "StoreError", "ConfigError", "GazetteerError", "message"]
 
 # code -> (short name, message template, hint)
 MESSAGES: dict[str, tuple[str, str, str]] = {
@@ -70,6 +71,16 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "list the stored articles with `fogofwar articles`"),
     "E305": ("ambiguous-id", "the id prefix {article_id!r} matches several articles",
              "give more characters of the id"),
+    "E501": ("gazetteer-missing", "there is no gazetteer cache at {path}",
+             "build it with `fogofwar gazetteer build`"),
+    "E502": ("gazetteer-corrupt", "the gazetteer cache {path} cannot be read: {detail}",
+             "delete it and rebuild with `fogofwar gazetteer build`"),
+    "E503": ("gazetteer-source", "the gazetteer source package {package} is not installed",
+             "reinstall fogofwar with its dependencies (`make install`)"),
+    "E504": ("bad-geonames-file", "{source} is not a GeoNames file: {detail}",
+             "give a GeoNames dump (RU.zip, allCountries.zip, alternateNamesV2.zip, admin1CodesASCII.txt)"),
+    "E505": ("geonames-fetch", "{source} could not be fetched: {detail}",
+             "check the address and your connection, or download the file and import the path"),
     "E401": ("bad-option", "{detail}", "see `fogofwar COMMAND --help`"),
     "E402": ("unknown-stage", "there is no stage named {name!r}; stages: {known}",
              "pick one of the listed stages"),
@@ -122,3 +133,7 @@ class StoreError(FogofwarError):
 
 class ConfigError(FogofwarError):
     """A bad option or setting."""
+
+
+class GazetteerError(FogofwarError):
+    """The gazetteer cache or a GeoNames file could not be used."""

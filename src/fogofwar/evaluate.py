@@ -455,6 +455,8 @@ def check_baseline(report: EvalReport, baseline: dict[str, Any]) -> list[str]:
         failures.append(f"{report.half}: gold hash {report.hash[:12]} differs from the pinned "
                         f"{str(pinned.get('hash'))[:12]}; the gold set changed without its baseline")
     for stage, floors in pinned.get("floors", {}).items():
+        if stage not in report.scores:
+            continue  # not scored in this run (eval --stage)
         for metric, floor in floors.items():
             value = report.scores.get(stage, {}).get(metric)
             if floor is None:

@@ -8,6 +8,8 @@ batches with ``nlp.pipe`` so that the model runs at its batch speed.
 
 from __future__ import annotations
 
+import functools
+
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -20,7 +22,16 @@ BATCH_SIZE = 64  # spaCy's documented sweet spot for CPU pipelines; the bench us
 
 
 def load(name: str = MODEL, *, exclude: Iterable[str] = ()) -> Any:
-    """The spaCy pipeline ``name`` (a ``Language``), or a coded error saying how to install it."""
+    """The spaCy pipeline ``name`` (a ``Language``), or a coded error saying how to install it.
+
+    Loaded once per process and shared: a pipeline is read-only once loaded, and
+    loading costs more than parsing a batch of short articles.
+    """
+    return _load(name, tuple(sorted(exclude)))
+
+
+@functools.cache
+def _load(name: str, exclude: tuple[str, ...]) -> Any:
     import spacy
 
     try:

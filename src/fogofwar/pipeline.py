@@ -67,11 +67,26 @@ class Stage:
 
 
 class Resources:
-    """Shared handles, loaded once per process when a stage first needs them."""
+    """Shared handles, loaded once per process when a stage first needs them.
 
-    def __init__(self, settings: Settings) -> None:
+    ``on_gazetteer_build(done, total)`` reports progress when the gazetteer cache has
+    to be built (once per installation); the CLI draws it as a progress bar.
+    """
+
+    def __init__(self, settings: Settings, *,
+                 on_gazetteer_build: Callable[[int, int], None] | None = None) -> None:
         self.settings = settings
+        self.on_gazetteer_build = on_gazetteer_build
         self._nlp: Any = None
+        self._gazetteer: Any = None
+
+    @property
+    def gazetteer(self) -> Any:
+        if self._gazetteer is None:
+            from .gazetteer import open_gazetteer
+
+            self._gazetteer = open_gazetteer(progress=self.on_gazetteer_build)
+        return self._gazetteer
 
     @property
     def nlp(self) -> Any:
@@ -84,10 +99,14 @@ class Resources:
 
 @dataclass(frozen=True, slots=True)
 class StageContext:
+    """What a stage sees of one article besides the article: the parse, and the records
+    that the stages before it produced for this article (by stage name)."""
+
     store: Store
     settings: Settings
     resources: Resources
     doc: Any = None
+    earlier: dict[str, list[Any]] = field(default_factory=dict)
 
 
 def _mask_stage(article: Article, ctx: StageContext) -> Iterator[tuple[str, str, Any]]:
@@ -103,8 +122,42 @@ def _mask_stage(article: Article, ctx: StageContext) -> Iterator[tuple[str, str,
             article_id=article.id, start=start, end=end, text=article.text[start:end])
 
 
+def _places_stage(article: Article, ctx: StageContext) -> Iterator[tuple[str, str, Any]]:
+    """Place mentions resolved in the gazetteer (any language: names are matched as written)."""
+    from . import places
+
+    for mention in places.find_mentions(article, ctx.doc, ctx.resources.gazetteer):
+        yield mention.id, "place_mention", mention
+
+
+def _quantities_stage(article: Article, ctx: StageContext) -> Iterator[tuple[str, str, Any]]:
+    """Numbers that count or measure something (numerals are matched in any language)."""
+    from . import quantities
+
+    for quantity in quantities.find_quantities(article, ctx.doc):
+        yield quantities.quantity_id(quantity), "quantity", quantity
+
+
+def _claims_stage(article: Article, ctx: StageContext) -> Iterator[tuple[str, str, Any]]:
+    """Attributed statements (English only: the parse decides who says what)."""
+    from . import claims
+
+    places = ctx.earlier.get("places")
+    if places is None:  # run alone (reprocess --stage claims): read the stored mentions
+        from .records import PlaceMention, from_dict
+
+        places = [from_dict(PlaceMention, p) for _r, k, p in ctx.store.derived(article.id, "places")
+                  if k == "place_mention"]
+    for claim in claims.find_claims(article, ctx.doc, places=places,
+                                    quantities=ctx.earlier.get("quantities") or ()):
+        yield claim.id, "claim", claim
+
+
 STAGES: dict[str, Stage] = {
     "mask": Stage("mask", "1", _mask_stage),
+    "places": Stage("places", "1", _places_stage, needs_nlp=True),
+    "quantities": Stage("quantities", "1", _quantities_stage, needs_nlp=True),
+    "claims": Stage("claims", "1", _claims_stage, needs_nlp=True, needs_supported_language=True),
 }
 
 
@@ -181,6 +234,7 @@ def run_stages(articles: list[Article], *, store: Store, settings: Settings, res
         for stage in stages:
             skip = stage.needs_supported_language and article.status != "ok"
             records = [] if skip else list(stage.run(article, ctx))
+            ctx.earlier[stage.name] = [record for _rid, _kind, record in records]
             store.replace_derived(article.id, stage.name, records,
                                   Versions(pipeline=__version__, lexicons=stage.version))
 

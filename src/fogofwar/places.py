@@ -50,6 +50,8 @@ class Lexicon:
     settlement_words: frozenset[str]
     metonyms: dict[str, str]
     not_places: frozenset[str]
+    not_places_lower: frozenset[str]
+    variants: tuple[tuple[re.Pattern[str], str], ...]
 
 
 @functools.cache
@@ -65,7 +67,10 @@ def lexicon() -> Lexicon:
         demonyms=dict(raw["demonyms"]), demonym_heads=low(raw["demonym_place_heads"]),
         near_cues=tuple(sorted((c.lower() for c in raw["near_cues"]), key=len, reverse=True)),
         locative_cues=low(raw["locative_cues"]), settlement_words=low(raw["settlement_words"]),
-        metonyms=dict(raw["metonym_capitals"]), not_places=frozenset(raw["not_places"]))
+        metonyms=dict(raw["metonym_capitals"]), not_places=frozenset(raw["not_places"]),
+        not_places_lower=low(raw["not_places"]) | frozenset(
+            w for head in raw["facility_heads"] for w in head.lower().split()),
+        variants=tuple((re.compile(a), b) for a, b in raw["transliteration_variants"]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +93,7 @@ class _Mention:
     kind: str = "toponym"
     wants_division: str | None = None  # "adm1" | "adm2" when the text says region/district
     near: bool = False
+    label: str | None = None  # the NER label of the entity the mention lies in, if any
     chosen: Place | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -119,6 +125,27 @@ def _ngrams(text: str, tokens: Sequence[_Token], lex: Lexicon) -> dict[tuple[int
             if not tok.capitalised:
                 break  # a division word ends the name
     return grams
+
+
+def _variants(surface: str, rules: Sequence[tuple[re.Pattern[str], str]]) -> set[str]:
+    out = set()
+    for pattern, replacement in rules:
+        changed = pattern.sub(replacement, surface)
+        if changed != surface:
+            out.add(changed)
+    return out
+
+
+def _add_variant_hits(grams: dict[tuple[int, int], str], hits: dict[str, list[Place]], gaz: Any, lex: Lexicon) -> None:
+    """Spellings the gazetteer lacks, tried through transliteration rules ("Tiotkino" ->
+    "Tyotkino", Ukrainian "Hlushkove" -> Russian "Glushkovo"); a hit is kept under the text's form."""
+    misses = {g for g in grams.values() if not hits.get(g) and len(g) > 3}
+    tried = {variant: surface for surface in misses for variant in _variants(surface, lex.variants)}
+    if not tried:
+        return
+    for variant, places in gaz.lookup_many(sorted(tried)).items():
+        if places and not hits.get(tried[variant]):
+            hits[tried[variant]] = places
 
 
 def _select(grams: dict[tuple[int, int], str], hits: dict[str, list[Place]]) -> list[tuple[int, int]]:
@@ -154,6 +181,37 @@ def _is_noise(m: _Mention, tokens: Sequence[_Token], i: int, j: int, doc: Any, l
     return False
 
 
+def _locative(text: str, start: int, lex: Lexicon) -> bool:
+    before = _preceding(text, start).split()
+    return bool(before) and (before[-1] in lex.locative_cues - {"of", "from"} or " ".join(before[-2:]) in lex.locative_cues)
+
+
+def _person_surnames(doc: Any) -> frozenset[str]:
+    """Last words of multi-word PERSON names: "Smirnov" after "Alexei Smirnov" is a person."""
+    if doc is None:
+        return frozenset()
+    return frozenset(e[-1].text for e in doc.ents if e.label_ == "PERSON" and len(e) > 1)
+
+
+def _inside_unknown_name(m: _Mention, tokens: Sequence[_Token], i: int, j: int, text: str,
+                         hits: dict[str, list[Place]], lex: Lexicon) -> str | None:
+    """A known word inside a longer capitalised name the gazetteer lacks ("Lug" in "Tolstoy
+    Lug", "Malaya" in "Malaya Loknya") is part of that name: returns the whole name."""
+    start, end = i, j
+    while start > 0 and tokens[start - 1].capitalised and text[tokens[start - 1].end:tokens[start].start] == " ":
+        start -= 1
+    while end + 1 < len(tokens) and tokens[end + 1].capitalised and text[tokens[end].end:tokens[end + 1].start] == " ":
+        end += 1
+    if (start, end) == (i, j) or end - start > 2:
+        return None
+    words = [t.text for t in tokens[start:end + 1]]
+    breakers = lex.division_words | lex.division_heads | lex.place_heads | lex.not_places_lower
+    if any(w.lower() in breakers or w in lex.demonyms for w in words):
+        return None
+    name = text[tokens[start].start:tokens[end].end]
+    return None if hits.get(name) else name
+
+
 def _following(text: str, end: int, words: int = 4) -> str:
     return " ".join(text[end:end + 60].lower().replace("’", "'").split()[:words])
 
@@ -183,25 +241,42 @@ def _context_kind(m: _Mention, text: str, lex: Lexicon) -> None:
         m.kind = "metonym"
 
 
-def _rank(m: _Mention, ctx_admin1: Counter[str], ctx_countries: Counter[str],
-          anchors: list[tuple[float, float]]) -> list[Place]:
-    def score(p: Place) -> float:
-        s = 0.0
-        if m.wants_division:
-            s += 6.0 if p.kind == m.wants_division else (-6.0 if p.kind not in ("adm1", "adm2") else -2.0)
-        elif p.kind == "populated":
-            s += 0.5
-        if p.admin1 and ctx_admin1.get(p.admin1):
-            s += 3.0
-        if p.country and ctx_countries.get(p.country):
-            s += 1.5
-        if anchors and p.latitude is not None and p.longitude is not None:
-            nearest = min(_km(p.latitude, p.longitude, lat, lon) for lat, lon in anchors)
-            s += 2.0 if nearest < 150 else (1.0 if nearest < 400 else 0.0)
-        s += math.log10((p.population or 0) + 1) / 3
-        return s
+@dataclass(slots=True)
+class _Context:
+    """What the article's confident mentions say about where it is."""
 
-    return sorted(m.candidates, key=score, reverse=True)
+    admin1: Counter[str] = field(default_factory=Counter)
+    countries: Counter[str] = field(default_factory=Counter)
+    anchors: list[tuple[float, float]] = field(default_factory=list)
+
+
+def _score(p: Place, m: _Mention, ctx: _Context) -> float:
+    # The place's own name beats an alternate or former one ("Pokrovsk" is also Engels' old name).
+    s = 1.0 if _plain(p.name) == _plain(m.surface) else 0.0
+    if m.wants_division:
+        s += 6.0 if p.kind == m.wants_division else (-6.0 if p.kind not in ("adm1", "adm2") else -2.0)
+    elif p.kind == "populated":
+        s += 0.5
+    if p.admin1 and ctx.admin1.get(p.admin1):
+        s += 3.0
+    if p.country and ctx.countries:
+        # A place in a country the article never names is unlikely unless it is a world city.
+        s += 1.5 if ctx.countries.get(p.country) else (-2.0 if (p.population or 0) < 1_000_000 else 0.0)
+    if ctx.anchors and p.latitude is not None and p.longitude is not None:
+        nearest = min(_km(p.latitude, p.longitude, lat, lon) for lat, lon in ctx.anchors)
+        s += 2.0 if nearest < 150 else (1.0 if nearest < 400 else 0.0)
+    return s + math.log10((p.population or 0) + 1) / 3
+
+
+def _plain(name: str) -> str:
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFKD", name.casefold())
+    return "".join(ch for ch in decomposed if ch.isalnum())
+
+
+def _rank(m: _Mention, ctx: _Context) -> list[Place]:
+    return sorted(m.candidates, key=lambda p: _score(p, m, ctx), reverse=True)
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -220,30 +295,53 @@ def _precision(m: _Mention) -> str:
     return "near" if m.near else "point"
 
 
+def _confident(m: _Mention) -> bool:
+    """Mentions trusted to set the context: explicit divisions, countries, single
+    candidates the parser also calls a place, and big unambiguous places."""
+    if m.wants_division or any(p.kind == "country" for p in m.candidates[:1]):
+        return True
+    if len(m.candidates) != 1:
+        return False
+    return m.label in ("GPE", "LOC") or (m.candidates[0].population or 0) >= 100_000
+
+
 def _resolve(mentions: list[_Mention]) -> None:
-    """Two passes: unambiguous mentions first, then the rest ranked in their context."""
-    ctx_admin1: Counter[str] = Counter()
-    ctx_countries: Counter[str] = Counter()
-    anchors: list[tuple[float, float]] = []
+    """Two passes: confident mentions set the context, then every mention is ranked in it."""
+    ctx = _Context()
     for m in mentions:
-        if len(m.candidates) == 1 or m.wants_division:
-            m.chosen = _rank(m, Counter(), Counter(), [])[0]
-            _note(m.chosen, ctx_admin1, ctx_countries, anchors)
+        if _confident(m):
+            m.chosen = _rank(m, _Context())[0]
+            _note(m.chosen, ctx)
     for m in mentions:
-        if m.chosen is None:
-            ranked = _rank(m, ctx_admin1, ctx_countries, anchors)
-            m.chosen = ranked[0] if ranked else None
-            if m.chosen is not None:
-                _note(m.chosen, ctx_admin1, ctx_countries, anchors)
+        if m.chosen is None and m.candidates:
+            m.chosen = _rank(m, ctx)[0]
+            if _far_and_small(m.chosen, ctx):
+                m.chosen, m.extra["unlisted"] = None, True  # placed in its region later, if the text says
+            elif m.chosen.kind == "populated" and (m.label in ("GPE", "LOC") or (m.chosen.population or 0) >= 100_000):
+                _note(m.chosen, ctx)
 
 
-def _note(p: Place, admin1: Counter[str], countries: Counter[str], anchors: list[tuple[float, float]]) -> None:
+def _far_and_small(p: Place, ctx: _Context) -> bool:
+    """A small namesake outside every region the article names, while the article does name
+    regions: more likely a village the gazetteer lacks (Martynovka in Kursk region, not the one
+    in Poltava) than a far-away hamlet."""
+    if not ctx.admin1 or p.kind != "populated" or (p.population or 0) >= 10_000:
+        return False
+    if ctx.admin1.get(p.admin1 or ""):
+        return False
+    if p.latitude is not None and p.longitude is not None and any(
+            _km(p.latitude, p.longitude, lat, lon) < 150 for lat, lon in ctx.anchors):
+        return False  # close to the article's other places: a neighbouring region
+    return True
+
+
+def _note(p: Place, ctx: _Context) -> None:
     if p.admin1:
-        admin1[p.admin1] += 1
+        ctx.admin1[p.admin1] += 1
     if p.country:
-        countries[p.country] += 1
+        ctx.countries[p.country] += 1
     if p.latitude is not None and p.longitude is not None and p.kind == "populated":
-        anchors.append((p.latitude, p.longitude))
+        ctx.anchors.append((p.latitude, p.longitude))
 
 
 def _demonyms(text: str, tokens: Sequence[_Token], taken: set[int], gaz: Any, lex: Lexicon) -> Iterator[_Mention]:
@@ -251,8 +349,10 @@ def _demonyms(text: str, tokens: Sequence[_Token], taken: set[int], gaz: Any, le
         code = lex.demonyms.get(tok.text)
         if code is None or k in taken or k + 1 >= len(tokens):
             continue
-        head = tokens[k + 1].text.lower()
-        if head in lex.demonym_heads and text[tok.end:tokens[k + 1].start] == " ":
+        after = _following(text, tok.end, 5)
+        if text[tok.end:tokens[k + 1].start] == " " and any(
+                after == head or after.startswith(head + " ") or after.startswith(head + ",")
+                or after.startswith(head + ".") for head in lex.demonym_heads):
             country = gaz.country(code)
             if country is not None:
                 yield _Mention(tok.start, tok.end, tok.text, [country], kind="demonym", chosen=country)
@@ -288,7 +388,8 @@ def _region_for(pos: int, text: str, mentions: list[_Mention]) -> str | None:
     """The admin1 the text puts a position in, or None when the text does not say.
 
     In order: the nearest region named before it in its sentence ("in the Kursk region,
-    including at X"); the only region its sentence names; the only region the article names.
+    including at X"); the only region its sentence names; the region most of the article's
+    places are in, when it has at least twice the mentions of any other.
     """
     sent_start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
     sent_end = min((i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0), default=len(text))
@@ -301,8 +402,11 @@ def _region_for(pos: int, text: str, mentions: list[_Mention]) -> str | None:
         return same.pop()
     if same:
         return None
-    anywhere = {m.chosen.admin1 for m in resolved}
-    return anywhere.pop() if len(anywhere) == 1 else None
+    anywhere = Counter(m.chosen.admin1 for m in resolved if m.chosen.kind != "country")
+    ranked = anywhere.most_common(2)
+    if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
+        return ranked[0][0]  # the region the article is mostly about
+    return None
 
 
 def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
@@ -312,17 +416,31 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
     tokens = _tokens(text)
     grams = _ngrams(text, tokens, lex)
     hits = gaz.lookup_many(sorted(set(grams.values())))
+    _add_variant_hits(grams, hits, gaz, lex)
     mentions: list[_Mention] = []
     taken: set[int] = set()
+    surnames = _person_surnames(doc)
     for i, j in _select(grams, hits):
         surface = grams[(i, j)]
         m = _Mention(tokens[i].start, tokens[j].end, surface, list(hits[surface]))
-        if _is_noise(m, tokens, i, j, doc, lex, text):
+        m.label = _entity_at(doc, m.start, m.end)[0]
+        if _is_noise(m, tokens, i, j, doc, lex, text) or (i == j and surface in surnames):
+            continue
+        if _inside_unknown_name(m, tokens, i, j, text, hits, lex):
             continue
         _context_kind(m, text, lex)
         mentions.append(m)
         taken.update(range(i, j + 1))
     _resolve(mentions)
+    for m in list(mentions):
+        if m.extra.get("unlisted"):
+            region = _region_for(m.start, text, mentions)
+            m.chosen = gaz.division(region) if region else None
+            if m.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT") and m.surface == m.surface.split()[0] or (
+                    m.chosen is None and not (m.label in ("GPE", "LOC") or _locative(text, m.start, lex))):
+                # a far namesake of a word the parser calls a person or an organisation ("Smirnov",
+                # an outlet's name), or with nothing saying it is a place here
+                mentions.remove(m)
     mentions.extend(_demonyms(text, tokens, taken, gaz, lex))
     mentions.extend(_unknown_places(text, doc, mentions, lex, gaz))
     mentions.sort(key=lambda m: m.start)

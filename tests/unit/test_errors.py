@@ -13,7 +13,7 @@ def test_every_code_is_unique_well_formed_and_has_a_hint() -> None:
     names = [name for name, _t, _h in errors.MESSAGES.values()]
     assert len(names) == len(set(names))
     for code, (_name, template, hint) in errors.MESSAGES.items():
-        assert re.fullmatch(r"E[1-4]\d\d", code)
+        assert re.fullmatch(r"E[1-5]\d\d", code)
         assert template and hint
 
 
@@ -25,7 +25,8 @@ def test_message_names_code_and_hint() -> None:
 
 
 def test_tree_is_rooted() -> None:
-    for cls in (errors.RecordError, errors.InputError, errors.FetchError, errors.StoreError, errors.ConfigError):
+    for cls in (errors.RecordError, errors.InputError, errors.FetchError, errors.StoreError, errors.ConfigError,
+                errors.GazetteerError):
         assert issubclass(cls, errors.FogofwarError)
     assert issubclass(errors.FetchError, errors.InputError)
 

@@ -85,7 +85,13 @@ def _fake_stage(article: rec.Article, _ctx: Any) -> Iterator[tuple[str, str, Any
 
 @pytest.fixture
 def fake_stage(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setitem(pipeline.STAGES, "fake", pipeline.Stage("fake", "1", _fake_stage))
+    """Only the fake stage runs, so that the scores depend on what it emits alone."""
+    monkeypatch.setattr(pipeline, "STAGES", {"fake": pipeline.Stage("fake", "1", _fake_stage)})
+
+
+@pytest.fixture
+def no_stages(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(pipeline, "STAGES", {})
 
 
 def test_scores_follow_the_definitions(tmp_path: Path, fake_stage: None) -> None:
@@ -106,14 +112,14 @@ def test_scores_follow_the_definitions(tmp_path: Path, fake_stage: None) -> None
     assert any("Korenevo" in d for d in details) and any("side RU" in d for d in details)
 
 
-def test_nothing_predicted_scores_zero_not_perfect(tmp_path: Path) -> None:
+def test_nothing_predicted_scores_zero_not_perfect(tmp_path: Path, no_stages: None) -> None:
     report = evaluate.evaluate(gold_half(tmp_path), stages=("places", "claims", "events"))
     assert report.scores["places"]["place_accuracy"] == 0.0
     assert report.scores["claims"]["claim_f1"] == 0.0
     assert report.scores["events"]["event_f1"] == 0.0
 
 
-def test_gate_refuses_to_lower_a_floor_silently(tmp_path: Path) -> None:
+def test_gate_refuses_to_lower_a_floor_silently(tmp_path: Path, no_stages: None) -> None:
     report = evaluate.evaluate(gold_half(tmp_path), stages=("ingest",))
     baseline = evaluate.update_baseline(report, {})
     assert evaluate.check_baseline(report, baseline) == []
@@ -128,7 +134,7 @@ def test_gate_refuses_to_lower_a_floor_silently(tmp_path: Path) -> None:
                                    "reason": "test", "date": "2026-01-01"}]
 
 
-def test_ceilings_and_hash(tmp_path: Path) -> None:
+def test_ceilings_and_hash(tmp_path: Path, no_stages: None) -> None:
     half = gold_half(tmp_path)
     report = evaluate.evaluate(half, stages=("ingest",))
     baseline = evaluate.update_baseline(report, {})
@@ -152,7 +158,7 @@ def test_locate_counts_occurrences() -> None:
     assert evaluate.locate(text, "Orel") is None
 
 
-def test_target_gaps_are_reported(tmp_path: Path) -> None:
+def test_target_gaps_are_reported(tmp_path: Path, no_stages: None) -> None:
     report = evaluate.evaluate(gold_half(tmp_path), stages=("ingest", "places"))
     baseline = {"targets": {"places.place_accuracy": [">=", 0.9], "ingest.junk_removed": [">=", 0.5],
                             "ingest.false_copy_links": ["<=", 0]}}
