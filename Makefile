@@ -14,10 +14,11 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Ingest the bundled sample corpus into the embedded database, then show what is stored.
+# Ingest the bundled sample corpus into the embedded database, then show the articles and claims.
 run: $(STAMP)
 	$(BIN)/fogofwar --db $(DB) ingest src/fogofwar/samples
 	$(BIN)/fogofwar --db $(DB) articles
+	$(BIN)/fogofwar --db $(DB) claims
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

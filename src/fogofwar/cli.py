@@ -201,6 +201,78 @@ def _show(article: Any, reports: list[Any], masks: list[dict[str, Any]], *, show
         click.echo(article.text)
 
 
+@cli.command("places")
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines.")
+@click.pass_context
+@_guard
+def places_cmd(ctx: click.Context, article_id: str, as_json: bool) -> int:
+    """List the place mentions of one article with their resolution."""
+    settings = _settings(ctx)
+    store = _open(settings)
+    try:
+        article = store.article(article_id)
+        found = [payload for _aid, payload in store.records("place_mention", article_id=article.id)]
+    finally:
+        store.close()
+    found.sort(key=lambda m: m["evidence"]["start"])
+    for m in found:
+        if as_json:
+            click.echo(json.dumps(m, ensure_ascii=False))
+            continue
+        place = m.get("place") or {}
+        where = (f"{place.get('name')} [{place.get('id')}] {place.get('admin1') or place.get('country') or ''} "
+                 f"{_coords(place)}") if place else "unresolved"
+        click.echo(f"{m['evidence']['start']:>6}  {m['evidence']['text']!r:32} {m['kind']:<9} {m['precision']:<8} {where}")
+    if not as_json:
+        click.echo(f"{len(found)} place mentions")
+    return EXIT_OK
+
+
+def _coords(place: dict[str, Any]) -> str:
+    lat, lon = place.get("latitude"), place.get("longitude")
+    return f"({lat:.3f}, {lon:.3f})" if lat is not None and lon is not None else "(no coordinates)"
+
+
+@cli.command("claims")
+@click.option("--side", type=click.Choice(["UA", "RU", "third_party", "unknown"]), default=None,
+              help="Only claims by claimants of this side.")
+@click.option("--claimant", default=None, help="Only claimants whose name contains this text.")
+@click.option("--article", "article_id", default=None, help="Only the claims of this article (id or prefix).")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines.")
+@click.pass_context
+@_guard
+def claims_cmd(ctx: click.Context, side: str | None, claimant: str | None, article_id: str | None,
+               as_json: bool) -> int:
+    """List attributed claims: who says what, on which side, with the evidence."""
+    settings = _settings(ctx)
+    store = _open(settings)
+    try:
+        only = store.article(article_id).id if article_id else None
+        rows = list(store.records("claim", article_id=only))
+    finally:
+        store.close()
+    shown = 0
+    for aid, c in rows:
+        who = c["claimant"]
+        if side and who["side"] != side or claimant and claimant.casefold() not in who["name"].casefold():
+            continue
+        shown += 1
+        if as_json:
+            click.echo(json.dumps({"article_id": aid, **c}, ensure_ascii=False))
+            continue
+        hedges = f" [{', '.join(c['hedges'])}]" if c["hedges"] else ""
+        role = f", {who['role']}" if who.get("role") else ""
+        via = f" via {who['via_outlet']}" if who.get("via_outlet") else ""
+        figures = "; ".join(q["evidence"]["text"] for q in c["quantities"])
+        click.echo(f"{aid[:10]} {who['side']:<11} {who['name']}{role}{via} — {c['cue']}"
+                   f"{' (denies)' if c['stance'] == 'denies' else ''}{hedges} as of {c['as_of']['start'] or 'unknown'}")
+        click.echo(f"           “{' '.join(c['evidence']['text'].split())[:200]}”" + (f"  figures: {figures}" if figures else ""))
+    if not as_json:
+        click.echo(f"{shown} claims")
+    return EXIT_OK
+
+
 @cli.command("rejected")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines.")
 @click.pass_context
@@ -284,6 +356,31 @@ def gazetteer_import(ctx: click.Context, sources: tuple[str, ...], as_json: bool
     else:
         click.echo(", ".join(f"{k} {v}" for k, v in data.items()))
         click.echo("run `fogofwar reprocess --stage places` to re-resolve stored articles")
+    return EXIT_OK
+
+
+@gazetteer.command("search")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines.")
+@_guard
+def gazetteer_search(name: str, as_json: bool) -> int:
+    """The gazetteer's candidates for a name, best first."""
+    from .gazetteer import open_gazetteer
+    from .records import to_dict
+
+    g = open_gazetteer()
+    try:
+        found = g.lookup(name)
+    finally:
+        g.close()
+    for place in found:
+        if as_json:
+            click.echo(json.dumps(to_dict(place), ensure_ascii=False))
+        else:
+            click.echo(f"{place.id:<24} {place.kind:<9} {place.name:<30} {place.admin1 or place.country or '':<8} "
+                       f"pop {place.population or '-':<9} {_coords(to_dict(place))}")
+    if not as_json:
+        click.echo(f"{len(found)} candidates")
     return EXIT_OK
 
 

@@ -181,6 +181,55 @@ def _is_noise(m: _Mention, tokens: Sequence[_Token], i: int, j: int, doc: Any, l
     return False
 
 
+_LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s*and\s+|\s+or\s+|,\s*or\s+)$")
+
+
+def _shared_division_word(mentions: list[_Mention], text: str, lex: Lexicon) -> None:
+    """In "the Kursk, Voronezh, Belgorod, and Nizhny Novgorod regions" every name is a region."""
+    group: list[_Mention] = []
+    for m in mentions + [None]:  # type: ignore[list-item]
+        if m is not None and (not group or _LIST_GAP.match(text[group[-1].end:m.start])):
+            group.append(m)
+            continue
+        if group:
+            last = group[-1]
+            word = _following(text, last.end, 1).strip(",.;:")
+            if len(group) > 1 and word in lex.division_words and word.endswith("s"):
+                level = "adm2" if word.rstrip("s") in lex.adm2_words or word in lex.adm2_words else "adm1"
+                for g in group:
+                    g.wants_division = g.wants_division or level
+        group = [m] if m is not None else []
+
+
+def _metonyms_by_role(mentions: list[_Mention], doc: Any, lex: Lexicon) -> None:
+    """A capital that acts ("Moscow was taken aback", "Kyiv's incursion") is its government."""
+    if doc is None:
+        return
+    for m in mentions:
+        if m.surface not in lex.metonyms or m.kind != "toponym":
+            continue
+        span = doc.char_span(m.start, m.end, alignment_mode="expand")
+        if span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "poss", "agent") and not any(
+                t.dep_ == "prep" for t in span.root.ancestors if t.i == span.root.head.i and t.pos_ == "ADP"):
+            m.kind = "metonym"
+
+
+def _facilities(mentions: list[_Mention], gaz: Any) -> None:
+    """A named facility ("Kursk nuclear power plant") is the facility itself when the gazetteer
+    has it (GeoNames imports bring power plants and airfields), else only known to lie in the
+    region of the place it is named after: never the town's coordinates."""
+    for m in mentions:
+        phrase = m.extra.get("facility")
+        if not phrase:
+            continue
+        m.end, m.surface = m.start + len(phrase), phrase
+        found = [p for p in gaz.lookup(phrase) if p.kind == "facility"]
+        if found:
+            m.chosen = found[0]
+        elif m.chosen is not None and m.chosen.admin1:
+            m.chosen = gaz.division(m.chosen.admin1) or m.chosen
+
+
 def _locative(text: str, start: int, lex: Lexicon) -> bool:
     before = _preceding(text, start).split()
     return bool(before) and (before[-1] in lex.locative_cues - {"of", "from"} or " ".join(before[-2:]) in lex.locative_cues)
@@ -226,8 +275,11 @@ def _context_kind(m: _Mention, text: str, lex: Lexicon) -> None:
     if last in lex.division_words and len(m.surface.split()) > 1:
         m.wants_division = "adm2" if last in lex.adm2_words else "adm1"
     after = _following(text, m.end)
-    if any(after.startswith(h) for h in lex.facility_heads):
+    head = next((h for h in lex.facility_heads
+                 if after.startswith(h) and not after[len(h):len(h) + 1].isalpha()), None)
+    if head is not None:
         m.kind = "facility"
+        m.extra["facility"] = text[m.start:m.end + 1 + len(head)]
     elif after.split()[:1] and after.split()[0].strip(",.;:") in lex.division_heads:
         m.kind, m.wants_division = "nested", m.wants_division or "adm1"
     elif after.split()[:1] and after.split()[0].strip(",.;:") in lex.place_heads:
@@ -371,17 +423,29 @@ def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon,
         words = ent.text.split()
         if not all(w[:1].isupper() for w in words) or any(w in lex.not_places for w in words):
             continue
-        before = _preceding(text, ent.start_char).split()
-        after = _following(text, ent.end_char, 1)
-        locative = (before[-1:] and before[-1] in lex.locative_cues and ent.label_ in ("GPE", "LOC", "FAC")) or (
-            " ".join(before[-2:]) in lex.locative_cues and before[-1:] == ["of"]) or (
-            before[-1:] and before[-1] in ("at", "including") ) or after in lex.settlement_words
-        if not locative or ent.label_ == "NORP":
+        if ent.label_ == "NORP" or not _placed_by_text(text, ent.start_char, ent.end_char, ent.label_, lex):
             continue
         region = _region_for(ent.start_char, text, mentions)
         place = gaz.division(region) if region else None
         yield _Mention(ent.start_char, ent.end_char, ent.text, [], kind="toponym", chosen=place,
                        extra={"unlisted": True})
+
+
+_STRONG_CUES = ("at", "near", "including at", "including in", "outskirts of", "village of", "town of",
+                "settlement of", "hamlet of", "city of", "in the village of", "in the area of", "area of")
+
+
+def _placed_by_text(text: str, start: int, end: int, label: str, lex: Lexicon) -> bool:
+    """Does the text use this name as a place? A GPE/LOC/FAC entity needs a locative word before
+    it ("in", "at", "near"); a name the parser calls something else needs a strong one ("at",
+    "near", "the village of") or a settlement word after it ("X village")."""
+    before = " ".join(_preceding(text, start).split()[-4:])
+    after = _following(text, end, 1)
+    if after in lex.settlement_words:
+        return True
+    if label in ("GPE", "LOC", "FAC") and before.split()[-1:] and before.split()[-1] in lex.locative_cues:
+        return True
+    return any(before == cue or before.endswith(" " + cue) for cue in _STRONG_CUES)
 
 
 def _region_for(pos: int, text: str, mentions: list[_Mention]) -> str | None:
@@ -431,7 +495,10 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
         _context_kind(m, text, lex)
         mentions.append(m)
         taken.update(range(i, j + 1))
+    _shared_division_word(mentions, text, lex)
+    _metonyms_by_role(mentions, doc, lex)
     _resolve(mentions)
+    _facilities(mentions, gaz)
     for m in list(mentions):
         if m.extra.get("unlisted"):
             region = _region_for(m.start, text, mentions)

@@ -341,6 +341,20 @@ class Store:
         for r in rows:
             yield r["record_id"], r["kind"], json.loads(r["payload"])
 
+    def records(self, kind: str, *, article_id: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
+        """Every derived record of one kind (e.g. "claim"), as (article id, plain data), in
+        article order."""
+        query = (sa.select(T.derived.c.article_id, T.derived.c.payload)
+                 .join(T.articles, T.articles.c.id == T.derived.c.article_id)
+                 .where(T.derived.c.kind == kind)
+                 .order_by(T.articles.c.created_at, T.derived.c.article_id, T.derived.c.record_id))
+        if article_id is not None:
+            query = query.where(T.derived.c.article_id == article_id)
+        with self._begin() as conn:
+            rows = conn.execute(query).all()
+        for aid, payload in rows:
+            yield aid, json.loads(payload)
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         with self._begin() as conn:

@@ -85,3 +85,21 @@ def test_db_from_environment(runner: CliRunner, tmp_path: Path, monkeypatch: pyt
     monkeypatch.setenv("FOGOFWAR_DB", str(db))
     assert runner.invoke(cli, ["ingest", "-q", "-"], input=STORY_A.encode()).exit_code == 0
     assert db.exists()
+
+
+@pytest.mark.model
+def test_places_and_claims_commands(runner: CliRunner, tmp_path: Path) -> None:
+    db = tmp_path / "l.db"
+    text = ("Governor Oleh Syniehubov said three people were hurt in Kupiansk on Monday. "
+            "Russia's defence ministry denied that its forces had struck the town.")
+    assert invoke(runner, db, "ingest", "-q", "-", input=text.encode()).exit_code == 0
+    (article,) = [json.loads(line) for line in invoke(runner, db, "articles", "--json").output.splitlines()]
+    listed = invoke(runner, db, "places", article["article"]["id"][:8])
+    assert "Kupiansk" in listed.output and "UA-63" in listed.output
+    claims = [json.loads(line) for line in invoke(runner, db, "claims", "--json").output.splitlines()]
+    assert [(c["claimant"]["name"], c["claimant"]["side"], c["stance"]) for c in claims] == [
+        ("Oleh Syniehubov", "UA", "asserts"), ("Ministry of Defence of Russia", "RU", "denies")]
+    only_ru = invoke(runner, db, "claims", "--side", "RU")
+    assert "Ministry of Defence of Russia" in only_ru.output and "Syniehubov" not in only_ru.output
+    search = invoke(runner, db, "gazetteer", "search", "Kharkov")
+    assert "UA-63" in search.output

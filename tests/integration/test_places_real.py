@@ -1,0 +1,79 @@
+"""Places end to end with the real parser and the installation's gazetteer, on articles
+written for these tests (other villages, regions and homonyms than the seed's)."""
+
+from __future__ import annotations
+
+import pytest
+
+from fogofwar import nlp, places
+from fogofwar.clean import article_id
+from fogofwar.gazetteer import open_gazetteer
+from fogofwar.records import Article
+
+from ..conftest import SEED
+
+pytestmark = pytest.mark.model
+
+
+@pytest.fixture(scope="module")
+def gaz():  # noqa: ANN201
+    g = open_gazetteer()
+    yield g
+    g.close()
+
+
+def mentions(text: str, gaz) -> dict[str, object]:  # noqa: ANN001
+    article = Article(id=article_id(text), text=text)
+    return {m.evidence.text: m for m in places.find_mentions(article, nlp.load()(text), gaz)}
+
+
+PARAPHRASE = (
+    "Kyiv was caught off guard by Moscow's new push along the northern border on Tuesday.\n"
+    "The Russian defence ministry said 46 drones were destroyed over the Bryansk, Oryol and Lipetsk regions.\n"
+    "Ukrainian troops were pushed back in the Bryansk region, including at Verkhnyaya Zarechnaya Sloboda.\n"
+    "Security was tightened at the Novovoronezh nuclear power plant, the regional governor said.\n"
+)
+
+
+def test_paraphrase_regions_metonyms_village_and_facility(gaz) -> None:  # noqa: ANN001
+    found = mentions(PARAPHRASE, gaz)
+    assert [found[n].place.admin1 for n in ("Bryansk", "Oryol", "Lipetsk")] == ["RU-BRY", "RU-ORL", "RU-LIP"]
+    assert all(found[n].precision == "adm1" for n in ("Bryansk", "Oryol", "Lipetsk"))
+    assert found["Kyiv"].kind == "metonym" and found["Moscow"].kind == "metonym"
+    village = found["Verkhnyaya Zarechnaya Sloboda"]
+    assert village.place is not None and village.place.admin1 == "RU-BRY" and village.precision == "adm1"
+    plant = found["Novovoronezh nuclear power plant"]
+    assert plant.kind == "facility" and plant.place.admin1 == "RU-VOR"
+    assert plant.place.latitude is None or plant.precision == "point"  # no town coordinates passed off as the plant's
+
+
+def test_homonym_follows_context(gaz) -> None:  # noqa: ANN001
+    text = ("Russian troops pressed toward Pokrovsk in the Donetsk region, Ukrainian officials said, "
+            "and families were told to leave Myrnohrad.")
+    assert mentions(text, gaz)["Pokrovsk"].place.admin1 == "UA-14"
+
+
+def test_unknown_name_with_nothing_placing_it_is_not_invented(gaz) -> None:  # noqa: ANN001
+    found = mentions("Fighting flared at Zabolotnaya Gorka, a commander said.", gaz)
+    village = found["Zabolotnaya Gorka"]
+    assert village.place is None and village.precision == "unknown"
+
+
+@pytest.mark.skipif(not SEED.is_file(), reason="the shared seed article is not beside this checkout")
+def test_seed_places(gaz) -> None:  # noqa: ANN001
+    from fogofwar.clean import clean
+    from fogofwar.config import Settings
+    from fogofwar.records import RawDocument
+
+    article = clean(RawDocument(source="seed", content=SEED.read_bytes()), settings=Settings()).article
+    found = [m for m in places.find_mentions(article, nlp.load()(article.text), gaz)]
+    by = {}
+    for m in found:
+        by.setdefault(m.evidence.text, []).append(m)
+    assert {m.place.admin1 for n in ("Kursk", "Voronezh", "Belgorod", "Nizhny Novgorod") for m in by[n]
+            if m.precision == "adm1"} >= {"RU-KRS", "RU-VOR", "RU-BEL", "RU-NIZ"}
+    assert by["Moscow"][0].kind == "metonym" and any(m.kind == "metonym" for m in by["Kyiv"])
+    (village,) = by["Russkoye Porechnoye"]
+    assert village.place.admin1 == "RU-KRS" and village.precision in ("adm1", "adm2")
+    plants = by["Kursk nuclear power plant"]
+    assert all(m.kind == "facility" and m.place.admin1 == "RU-KRS" and m.precision == "adm1" for m in plants)
