@@ -14,11 +14,12 @@ $(STAMP): pyproject.toml requirements.lock
 
 install: $(STAMP)
 
-# Ingest the bundled sample corpus into the embedded database, then show the articles and claims.
+# Ingest the bundled sample corpus into the embedded database, then show the articles, claims and events.
 run: $(STAMP)
 	$(BIN)/fogofwar --db $(DB) ingest src/fogofwar/samples
 	$(BIN)/fogofwar --db $(DB) articles
 	$(BIN)/fogofwar --db $(DB) claims
+	$(BIN)/fogofwar --db $(DB) events
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

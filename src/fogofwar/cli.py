@@ -273,6 +273,46 @@ def claims_cmd(ctx: click.Context, side: str | None, claimant: str | None, artic
     return EXIT_OK
 
 
+@cli.command("events")
+@click.option("--type", "event_type", default=None, help="Only this ACLED event type (e.g. Battles).")
+@click.option("--side", type=click.Choice(["UA", "RU", "third_party", "unknown"]), default=None,
+              help="Only events with an actor of this side.")
+@click.option("--flagged/--no-flagged", default=False,
+              help="Also list flagged statements (negated, hypothetical, future, historical).")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines.")
+@click.pass_context
+@_guard
+def events_cmd(ctx: click.Context, event_type: str | None, side: str | None, flagged: bool, as_json: bool) -> int:
+    """List ACLED-coded events with actors, place, date, flags and the claims that report them."""
+    settings = _settings(ctx)
+    store = _open(settings)
+    try:
+        rows = list(store.records("event"))
+    finally:
+        store.close()
+    shown = 0
+    for aid, e in rows:
+        sides = {a["side"] for a in (e.get("actor1"), e.get("actor2")) if a}
+        if (event_type and e["event_type"] != event_type) or (side and side not in sides) or (
+                e["flags"] and not flagged):
+            continue
+        shown += 1
+        if as_json:
+            click.echo(json.dumps({"article_id": aid, **e}, ensure_ascii=False))
+            continue
+        actors = " vs ".join(f"{a['name']} ({a['side']})" for a in (e.get("actor1"), e.get("actor2")) if a) or "-"
+        place = ((e.get("place") or {}).get("place") or {}).get("name") or "place unknown"
+        date = e["date"]["start"] if e["date"]["precision"] == "day" else (
+            f"{e['date']['start']}..{e['date']['end']}" if e["date"]["start"] else "date unknown")
+        flags = f" [{', '.join(e['flags'])}]" if e["flags"] else ""
+        click.echo(f"{aid[:10]} {e['event_type']} / {e['sub_event_type']}{flags} — {actors} — {place} — {date}"
+                   f" — {len(e['claim_ids'])} claim(s)")
+        click.echo(f"           “{' '.join(e['evidence']['text'].split())[:160]}”")
+    if not as_json:
+        click.echo(f"{shown} events")
+    return EXIT_OK
+
+
 @cli.command("rejected")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines.")
 @click.pass_context

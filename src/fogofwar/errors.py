@@ -61,6 +61,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "check that the file exists and is readable"),
     "E213": ("bad-feed", "{source} is not a readable RSS or Atom feed: {detail}",
              "check the feed address"),
+    "E214": ("stage-failed", "the {stage} stage failed on this article: {detail}",
+             "the article and its other stages are kept; report the problem with this detail"),
     "E301": ("store-unreachable", "the database {url} cannot be opened: {detail}",
              "check --db or FOGOFWAR_DB; for PostgreSQL check that the server runs"),
     "E302": ("store-url", "{url!r} is not a database path or a sqlite:// or postgresql:// URL",

@@ -153,11 +153,34 @@ def _claims_stage(article: Article, ctx: StageContext) -> Iterator[tuple[str, st
         yield claim.id, "claim", claim
 
 
+def _stored(ctx: StageContext, article: Article, stage: str, kind: str, cls: type) -> list[Any]:
+    """Records of an earlier stage: from this run, or from the store when run alone."""
+    if stage in ctx.earlier:
+        return ctx.earlier[stage]
+    from .records import from_dict
+
+    return [from_dict(cls, p) for _r, k, p in ctx.store.derived(article.id, stage) if k == kind]
+
+
+def _events_stage(article: Article, ctx: StageContext) -> Iterator[tuple[str, str, Any]]:
+    """ACLED-coded events and flagged statements (English only)."""
+    from . import events
+    from .records import Claim, PlaceMention, Quantity
+
+    found = events.find_events(
+        article, ctx.doc, places=_stored(ctx, article, "places", "place_mention", PlaceMention),
+        claims=_stored(ctx, article, "claims", "claim", Claim),
+        quantities=_stored(ctx, article, "quantities", "quantity", Quantity))
+    for event in found:
+        yield event.id, "event", event
+
+
 STAGES: dict[str, Stage] = {
     "mask": Stage("mask", "1", _mask_stage),
     "places": Stage("places", "1", _places_stage, needs_nlp=True),
     "quantities": Stage("quantities", "1", _quantities_stage, needs_nlp=True),
     "claims": Stage("claims", "1", _claims_stage, needs_nlp=True, needs_supported_language=True),
+    "events": Stage("events", "1", _events_stage, needs_nlp=True, needs_supported_language=True),
 }
 
 
@@ -233,10 +256,28 @@ def run_stages(articles: list[Article], *, store: Store, settings: Settings, res
         ctx = StageContext(store=store, settings=settings, resources=resources, doc=doc)
         for stage in stages:
             skip = stage.needs_supported_language and article.status != "ok"
-            records = [] if skip else list(stage.run(article, ctx))
+            try:
+                records = [] if skip else _unique(stage.run(article, ctx))
+            except Exception as exc:  # noqa: BLE001 - one article's failure must not stop the batch
+                store.put_rejected(Rejected(
+                    id=hashlib.sha256(f"{article.id}\0{stage.name}\0{type(exc).__name__}".encode()).hexdigest(),
+                    source=f"article:{article.id}", stage=stage.name, reason="E214",
+                    detail=str(InputError("E214", stage=stage.name, detail=f"{type(exc).__name__}: {exc}"))[:500]))
+                records = []
             ctx.earlier[stage.name] = [record for _rid, _kind, record in records]
             store.replace_derived(article.id, stage.name, records,
                                   Versions(pipeline=__version__, lexicons=stage.version))
+
+
+def _unique(records: Iterable[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:
+    """A stage's records with each id once (the first wins)."""
+    seen: set[str] = set()
+    out = []
+    for rid, kind, record in records:
+        if rid not in seen:
+            seen.add(rid)
+            out.append((rid, kind, record))
+    return out
 
 
 def ingest(inputs: Iterable[str], *, store: Store, settings: Settings, manifests: Iterable[str] = (),

@@ -131,3 +131,19 @@ def test_reprocess_clean_after_a_boilerplate_edit(store: Store, inputs: Path, mo
 def test_reprocess_unknown_stage(store: Store) -> None:
     with pytest.raises(ConfigError, match="E402"):
         pipeline.reprocess(store=store, settings=Settings(db=store.db), stage="nope")
+
+
+def test_a_failing_stage_is_a_rejection_not_a_crash(store: Store, inputs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(article: object, ctx: object) -> list:
+        raise ValueError("lexicon entry malformed")
+
+    monkeypatch.setattr(pipeline, "STAGES", {"broken": pipeline.Stage("broken", "1", broken),
+                                             "mask": pipeline.STAGES["mask"]})
+    write(inputs / "a.txt", STORY_A)
+    write(inputs / "b.txt", STORY_B)
+    summary = run(store, str(inputs))
+    assert summary.counts == {"stored": 2}
+    failures = [r for r in store.rejected() if r.reason == "E214"]
+    assert len(failures) == 2 and all(r.stage == "broken" and "malformed" in r.detail for r in failures)
+    assert all(list(store.derived(i, "mask")) == [] for i in store.article_ids())  # later stages still ran
+    assert store.unstaged_ids(["mask"]) == []
