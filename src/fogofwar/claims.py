@@ -206,6 +206,11 @@ def _descriptions(doc: Any) -> dict[str, list[Any]]:
     """Appositions and relative clauses that describe a name: "Dozorny, the author of a
     pro-war Russian channel, ..." -> {"dozorny": [that apposition's Span]}."""
     out: dict[str, list[Any]] = {}
+    for tok in doc:  # "President of Ukraine Volodymyr Zelenskiy met ...": the words around a name
+        if tok.pos_ == "PROPN" and (tok.i + 1 == len(doc) or doc[tok.i + 1].pos_ != "PROPN"):
+            phrase = _noun_phrase_around(tok)
+            if len(phrase) > 1:
+                out.setdefault(tok.text.casefold(), []).append(phrase)
     for tok in doc:
         if tok.dep_ in ("appos", "relcl") and tok.head.pos_ == "PROPN":
             out.setdefault(tok.head.text.casefold(), []).append(doc[tok.left_edge.i:tok.right_edge.i + 1])
@@ -214,6 +219,18 @@ def _descriptions(doc: Any) -> dict[str, list[Any]]:
             if subjects:
                 out.setdefault(subjects[0].text.casefold(), []).append(doc[tok.left_edge.i:tok.right_edge.i + 1])
     return out
+
+
+def _noun_phrase_around(tok: Any) -> Any:
+    """The noun phrase a name sits in, up to (not including) its verb: for "Zelenskiy" in
+    "President of Ukraine Volodymyr Zelenskiy met ..." that is "President of Ukraine Volodymyr Zelenskiy"."""
+    top = tok
+    while top.head is not top and top.dep_ in ("compound", "pobj", "prep", "appos", "poss", "flat") \
+            and top.head.pos_ in ("NOUN", "PROPN", "ADP"):
+        top = top.head
+    words = [t.i for t in top.subtree
+             if not any(a.dep_ in ("relcl", "acl", "advcl") for a in [t, *t.ancestors] if a.i != top.i and top in a.ancestors)]
+    return tok.doc[min(words):max(words) + 1]
 
 
 def _side_from_places(start: int, end: int, ctx: _Context) -> str:
@@ -236,6 +253,8 @@ def _described(claimant: Claimant, subject: Any, lex: ClaimLexicon, ctx: _Contex
         if side == "unknown":
             side = _side_from_places(span.start_char, span.end_char, ctx)
     kind = claimant.kind
+    if kind == "unknown" and spans and subject.root.pos_ == "PROPN":
+        kind = "person"
     if spans and kind in ("person", "unknown"):
         text = " ".join(span.text for span in spans).casefold()
         if any(k == "blogger" and re.search(rf"\b{re.escape(cue)}\b", text) for cue, k in lex.kind_cues):
