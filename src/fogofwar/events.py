@@ -156,15 +156,30 @@ def _subject_span(token: Any) -> tuple[int, int] | None:
 
 
 def _place(cue: _Cue, sent: Any, places: Sequence[PlaceMention]) -> PlaceMention | None:
-    """The event's own location: the most precise place of the cue's clause, else of its
-    sentence; datelines ("MOSCOW/KYIV, Aug 7 -") say where the reporter was, not the event."""
+    """The event's own location, a mention of the text (its evidence): the most precise place
+    of the cue's clause, else of its sentence, else the last one named before it in its
+    paragraph, else the region the article names most. Datelines ("MOSCOW/KYIV, Aug 7 -") say
+    where the reporter was, and a country is only a last resort."""
     usable = [p for p in places if p.place is not None and p.kind not in ("demonym", "metonym")
               and not p.evidence.text.isupper()]
+    below_country = [p for p in usable if p.precision not in ("country", "unknown")]
     for start, end in ((cue.start, cue.end), (sent.start_char, sent.end_char)):
-        inside = [p for p in usable if start <= p.evidence.start < end]
+        inside = [p for p in below_country if start <= p.evidence.start < end]
         if inside:
             return min(inside, key=lambda p: (_PRECISION_RANK.get(p.precision, 9), p.evidence.start))
-    return None
+    text = sent.doc.text
+    paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
+    earlier = [p for p in below_country if paragraph_start <= p.evidence.start < sent.start_char]
+    if earlier:
+        return earlier[-1]
+    regions = [p for p in below_country if p.precision == "adm1"]
+    if regions:
+        counts: dict[str, int] = {}
+        for p in below_country:
+            counts[p.place.admin1 or ""] = counts.get(p.place.admin1 or "", 0) + 1
+        return max(regions, key=lambda p: (counts.get(p.place.admin1 or "", 0), -p.evidence.start))
+    inside = [p for p in usable if sent.start_char <= p.evidence.start < sent.end_char]
+    return inside[0] if inside else None
 
 
 _FORCES = {"RU": ("Military Forces of Russia", "RU"), "UA": ("Military Forces of Ukraine", "UA")}
