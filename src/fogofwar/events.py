@@ -107,7 +107,11 @@ def _one_per_clause(cues: list[_Cue]) -> list[_Cue]:
     """Keep the outermost cue of each type: "repelled a series of attacks" is one clash."""
     kept: list[_Cue] = []
     for cue in sorted(cues, key=lambda c: c.start - c.end):
-        if any(k.event_type == cue.event_type and k.start <= cue.token.idx < k.end for k in kept):
+        # background told in a relative clause with its own year ("who invaded in 2014") is an
+        # event of its own (flagged historical), not part of the main clause's event
+        own_clause = cue.token.pos_ == "VERB" and cue.token.dep_ in ("relcl", "acl") and any(
+            _YEAR.fullmatch(t.text) for t in cue.token.subtree)
+        if not own_clause and any(k.event_type == cue.event_type and k.start <= cue.token.idx < k.end for k in kept):
             continue
         kept.append(cue)
     return sorted(kept, key=lambda c: c.token.idx)
@@ -278,6 +282,10 @@ def _flags(cue: _Cue, sent: Any, published: str | None, lex: EventLexicon) -> tu
         flags.append("hypothetical")
     years = [int(y) for y in _YEAR.findall(sent.text)]
     if published and years and max(years) < int(published[:4]):
+        flags.append("historical")
+    elif years and not published and any(t.dep_ in ("relcl", "acl") for t in chain[:2]) and tok.tag_ in ("VBD", "VBN"):
+        # "..., who started a full-scale invasion in 2022, ...": background told in a relative
+        # clause with its own year, even when the article's own date is unknown
         flags.append("historical")
     return tuple(dict.fromkeys(flags))
 

@@ -79,3 +79,9 @@ def test_reporting_side_is_the_actor_when_the_text_names_none() -> None:
 def test_undated_article_has_unknown_dates() -> None:
     (e,) = run("Russian troops repelled an attack on Monday.", published=None)
     assert e.date.precision == "unknown" and e.date.start is None
+
+
+def test_background_in_a_relative_clause_is_historical_even_undated() -> None:
+    found = run("Russian soldiers, who invaded the country in 2014, had been advancing all year.", published=None)
+    assert any("historical" in e.flags for e in found)
+    assert any("historical" not in e.flags for e in found)  # the main clause is not background
