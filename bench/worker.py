@@ -44,10 +44,22 @@ def pipeline(shard: Path, db: str) -> tuple[int, float]:
     return summary.counts["stored"] + summary.counts["duplicate"], elapsed
 
 
+def _peak_rss_mib() -> float:
+    """This process's own peak resident memory. VmHWM starts anew at exec; getrusage's
+    ru_maxrss would carry the parent's peak over into the child on Linux."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def main(argv: list[str]) -> int:
     kind = argv[0]
     docs, elapsed = spacy_only(Path(argv[1])) if kind == "spacy" else pipeline(Path(argv[1]), argv[2])
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss = _peak_rss_mib()
     sys.stdout.write(json.dumps({"docs": docs, "elapsed": elapsed, "maxrss_mib": round(rss, 1)}) + "\n")
     return 0
 

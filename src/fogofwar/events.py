@@ -146,7 +146,7 @@ def _actors(cue: _Cue, sent: Any, article_id: str, lex: EventLexicon) -> list[Ac
             continue
         abs_start = sent.start_char + start
         evidence = Evidence(article_id=article_id, start=abs_start, end=sent.start_char + end,
-                            text=sent.doc.text[abs_start:sent.start_char + end])
+                            text=sent.text[start:end])
         out.append(Actor(name=entry.canonical, side=entry.side, inter=entry.inter, canonical=entry.canonical,
                          evidence=evidence))
     return out
@@ -159,7 +159,7 @@ def _subject_span(token: Any) -> tuple[int, int] | None:
     return None
 
 
-def _place(cue: _Cue, sent: Any, places: Sequence[PlaceMention]) -> PlaceMention | None:
+def _place(cue: _Cue, sent: Any, places: Sequence[PlaceMention], text: str) -> PlaceMention | None:
     """The event's own location, a mention of the text (its evidence): the most precise place
     of the cue's clause, else of its sentence, else the last one named before it in its
     paragraph, else the region the article names most. Datelines ("MOSCOW/KYIV, Aug 7 -") say
@@ -171,7 +171,6 @@ def _place(cue: _Cue, sent: Any, places: Sequence[PlaceMention]) -> PlaceMention
         inside = [p for p in below_country if start <= p.evidence.start < end]
         if inside:
             return min(inside, key=lambda p: (_PRECISION_RANK.get(p.precision, 9), p.evidence.start))
-    text = sent.doc.text
     paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
     earlier = [p for p in below_country if paragraph_start <= p.evidence.start < sent.start_char]
     if earlier:
@@ -297,22 +296,23 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
         return []
     lex = lexicon()
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version)
+    text = article.text  # Doc.text rebuilds the string on every access: read it once
     out: list[Event] = []
     for sent in doc.sents:
         for cue in _cues(sent, lex):
-            etype, sub = _refined(cue, doc.text[cue.start:cue.end], lex)
+            etype, sub = _refined(cue, text[cue.start:cue.end], lex)
             actors = _actors(cue, sent, article.id, lex)
             armed = [a for a in actors if a.inter != 7]
             actor1 = armed[0] if armed else (actors[0] if actors else None)
             actor2 = next((a for a in actors if actor1 is not None and a.side != actor1.side), None)
             if sub == "Disrupted weapons use" and actor1 is not None and actor2 is not None:
                 actor1, actor2 = _interceptor_first(actor1, actor2, cue)
-            place = _place(cue, sent, places)
-            actor1, actor2 = _complete_actors(actor1, actor2, cue, etype, sub, doc.text[cue.start:cue.end],
+            place = _place(cue, sent, places, text)
+            actor1, actor2 = _complete_actors(actor1, actor2, cue, etype, sub, text[cue.start:cue.end],
                                               place, claims)
-            evidence = Evidence(article_id=article.id, start=cue.start, end=cue.end, text=doc.text[cue.start:cue.end])
+            evidence = Evidence(article_id=article.id, start=cue.start, end=cue.end, text=text[cue.start:cue.end])
             lemma = cue.token.lemma_.lower()
-            for extra_place, extra_evidence in _other_locations(sub, place, sent, places, article.id):
+            for extra_place, extra_evidence in _other_locations(sub, place, sent, places, article.id, text):
                 out.append(Event(
                     id=hashlib.sha256(f"{article.id}:event:{extra_evidence.start}:{sub}".encode()).hexdigest()[:24],
                     evidence=extra_evidence, event_type=etype, sub_event_type=sub, actor1=actor1, actor2=actor2,
@@ -334,7 +334,7 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
 
 
 def _other_locations(sub: str, place: PlaceMention | None, sent: Any, places: Sequence[PlaceMention],
-                     article_id: str) -> list[tuple[PlaceMention, Evidence]]:
+                     article_id: str, text: str) -> list[tuple[PlaceMention, Evidence]]:
     """ACLED codes one event per location: "downed over the Kursk, Belgorod and Voronezh
     regions" is three interceptions. The first location stays with the cue's event; each other
     region of the sentence gets its own, its evidence running from the figure before it."""
@@ -344,7 +344,6 @@ def _other_locations(sub: str, place: PlaceMention | None, sent: Any, places: Se
                and p.precision in ("adm1", "adm2") and p.kind not in ("demonym", "metonym")]
     out = []
     seen = {place.place.id}
-    text = sent.doc.text
     for p in regions:
         if p.place.id in seen:
             continue

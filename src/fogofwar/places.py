@@ -159,12 +159,22 @@ def _select(grams: dict[tuple[int, int], str], hits: dict[str, list[Place]]) -> 
     return sorted(chosen)
 
 
-def _entity_at(doc: Any, start: int, end: int) -> tuple[str | None, int, int]:
+def _entities(doc: Any) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, label) of the parse's entities, read once per article (Doc.ents builds
+    new Span objects on every access)."""
     if doc is None:
-        return None, start, end
-    for ent in doc.ents:
-        if ent.start_char <= start and end <= ent.end_char:
-            return ent.label_, ent.start_char, ent.end_char
+        return ()
+    cached = doc.user_data.get("fogofwar_ents")
+    if cached is None:
+        cached = tuple((e.start_char, e.end_char, e.label_) for e in doc.ents)
+        doc.user_data["fogofwar_ents"] = cached
+    return cached
+
+
+def _entity_at(doc: Any, start: int, end: int) -> tuple[str | None, int, int]:
+    for e_start, e_end, label in _entities(doc):
+        if e_start <= start and end <= e_end:
+            return label, e_start, e_end
     return None, start, end
 
 
