@@ -76,6 +76,7 @@ class _Attribution:
     cue: str
     stance: str
     via_outlet: str | None
+    sentence: str  # the text of the sentence it is in
 
 
 def _subject(verb: Any) -> Any:
@@ -108,7 +109,7 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
             objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
             if objs:
-                yield _Attribution(tok, _phrase(objs[0]), "according_to", "asserts", None)
+                yield _Attribution(tok, _phrase(objs[0]), "according_to", "asserts", None, sent.text)
             continue
         if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lex.cues:
             continue
@@ -129,7 +130,18 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "dative") and c.ent_type_ in ("ORG", "GPE", "PERSON")]
             via = objs[0].text if objs and objs[0].ent_type_ == "ORG" else None
         stance = "denies" if tok.lemma_.lower() in lex.deny else "asserts"
-        yield _Attribution(tok, _phrase(subj), lex.cues[tok.lemma_.lower()], stance, via)
+        yield _Attribution(tok, _phrase(subj), lex.cues[tok.lemma_.lower()], stance, via, sent.text)
+
+
+def _ents(span: Any) -> list[tuple[int, int, str, str]]:
+    """(start, end, label, text) of the entities inside ``span``; the Doc's are read once
+    (Span.ents builds new Span objects on every access)."""
+    doc = span.doc
+    cached = doc.user_data.get("fogofwar_claim_ents")
+    if cached is None:
+        cached = tuple((e.start_char, e.end_char, e.label_, e.text) for e in doc.ents)
+        doc.user_data["fogofwar_claim_ents"] = cached
+    return [e for e in cached if span.start_char <= e[0] and e[1] <= span.end_char]
 
 
 def _registry_entry(span: Any, lex: ClaimLexicon) -> _Entry | None:
@@ -138,9 +150,9 @@ def _registry_entry(span: Any, lex: ClaimLexicon) -> _Entry | None:
     folded = _fold(span.text).removeprefix("the ")
     if folded in lex.registry:
         return lex.registry[folded]
-    for ent in span.ents:
-        entry = lex.registry.get(_fold(ent.text))
-        if ent.label_ == "PERSON" and entry is not None:
+    for _start, _end, label, text in _ents(span):
+        entry = lex.registry.get(_fold(text))
+        if label == "PERSON" and entry is not None:
             return entry
     return None
 
@@ -159,9 +171,9 @@ def _side_from_words(text: str, lex: ClaimLexicon) -> str:
     return "unknown"
 
 
-def _kind_from_words(span: Any, text: str, lex: ClaimLexicon) -> str:
+def _kind_from_words(span: Any, text: str, lex: ClaimLexicon, sent_text: str) -> str:
     folded = text.casefold()
-    if any(m in span.sent.text.casefold() for m in lex.anonymous_markers) and not any(
+    if any(m in sent_text.casefold() for m in lex.anonymous_markers) and not any(
             t.ent_type_ == "PERSON" for t in span):
         return "anonymous"
     for cue, kind in lex.kind_cues:
@@ -181,13 +193,13 @@ def _kind_from_words(span: Any, text: str, lex: ClaimLexicon) -> str:
 def _role(span: Any) -> str | None:
     """The words around a named person in the claimant phrase, as written:
     "Interior Minister Ihor Klymenko", "Yuri Podolyaka, a ... military blogger"."""
-    people = [e for e in span.ents if e.label_ == "PERSON"]
+    people = [e for e in _ents(span) if e[2] == "PERSON"]
     if not people:
         return None
-    person = people[0]
+    p_start, p_end = people[0][0], people[0][1]
     text = span.doc.text
-    before = text[span.start_char:person.start_char]
-    after = text[person.end_char:span.end_char]
+    before = text[span.start_char:p_start]
+    after = text[p_end:span.end_char]
     role = before if len(before.strip()) >= len(after.strip()) else after
     role = re.sub(r"^[\s,;:(]*(?:(?:a|an|the)\s+)?|[\s,;:)]*$", "", role, flags=re.I)
     role = re.sub(r"(?:'s|’s)$", "", role).strip()
@@ -284,7 +296,7 @@ def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: 
     if entry is not None:
         return Claimant(name=entry.canonical, kind=entry.kind, side=entry.side, role=_role(span) or entry.role,
                         via_outlet=attr.via_outlet, registry_id=entry.canonical, evidence=evidence)
-    kind = _kind_from_words(span, text, lex)
+    kind = _kind_from_words(span, text, lex, attr.sentence)
     outlet = attr.via_outlet
     claimant = Claimant(name=_display_name(span), kind=kind, side=_side_from_words(text, lex), role=_role(span),
                         via_outlet=outlet, evidence=evidence)
@@ -328,9 +340,9 @@ def _same_name(claimant: Claimant, seen: list[Claimant]) -> Claimant:
 
 
 def _display_name(span: Any) -> str:
-    people = [e for e in span.ents if e.label_ == "PERSON"]
+    people = [e for e in _ents(span) if e[2] == "PERSON"]
     if people:
-        return people[0].text
+        return people[0][3]
     words = [t.text for t in span if t.lower_ not in ("a", "an", "the")]
     return " ".join(words) or span.text
 

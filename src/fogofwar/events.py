@@ -38,6 +38,7 @@ class _ActorWords:
     canonical: str
     side: str
     inter: int
+    pattern: re.Pattern[str]  # the words as one alternation, longest first
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,12 +60,15 @@ def lexicon() -> EventLexicon:
     raw = json.loads(resources.files("fogofwar").joinpath("data/events.json").read_text("utf-8"))
     digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:8]
     territory = {lemma: change for change, lemmas in raw["territory"].items() for lemma in lemmas}
-    actors = tuple(_ActorWords(tuple(sorted(a["words"], key=len, reverse=True)), a["canonical"], a["side"], a["inter"])
-                   for a in raw["actors"])
+    actors = []
+    for a in raw["actors"]:
+        words = tuple(sorted(a["words"], key=len, reverse=True))
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
+        actors.append(_ActorWords(words, a["canonical"], a["side"], a["inter"], pattern))
     return EventLexicon(
         version=f"{raw['version']}-{digest}", verbs={k: tuple(v) for k, v in raw["verb_cues"].items()},
         nouns=tuple(sorted(((k, tuple(v)) for k, v in raw["noun_cues"].items()), key=lambda kv: -len(kv[0]))),
-        refine=tuple(tuple(r) for r in raw["refine"]["rules"]), territory=territory, actors=actors,
+        refine=tuple(tuple(r) for r in raw["refine"]["rules"]), territory=territory, actors=tuple(actors),
         future=frozenset(raw["flags"]["future"]), hypothetical=frozenset(raw["flags"]["hypothetical"]),
         negated=frozenset(raw["flags"]["negated"]), particles=dict(raw.get("only_with_particle", {})))
 
@@ -131,10 +135,9 @@ def _actors(cue: _Cue, sent: Any, article_id: str, lex: EventLexicon) -> list[Ac
     text = sent.text.lower().replace("’", "'")
     hits: list[tuple[int, int, _ActorWords]] = []
     for entry in lex.actors:
-        for words in entry.words:
-            for m in re.finditer(rf"(?<![\w-]){re.escape(words)}(?![\w-])", text):
-                if not any(s <= m.start() < e for s, e, _ in hits):
-                    hits.append((m.start(), m.end(), entry))
+        for m in entry.pattern.finditer(text):
+            if not any(s <= m.start() < e for s, e, _ in hits):
+                hits.append((m.start(), m.end(), entry))
     subject_span = _subject_span(cue.token)
     def order(hit: tuple[int, int, _ActorWords]) -> tuple[int, int]:
         abs_start = sent.start_char + hit[0]
