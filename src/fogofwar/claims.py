@@ -48,6 +48,8 @@ class ClaimLexicon:
     anonymous_markers: tuple[str, ...]
     outlet_verbs: frozenset[str]
     registry: dict[str, _Entry]  # casefolded name -> entry
+    official_words: re.Pattern[str]  # titles and bodies that speak for a place's authorities
+    local_words: re.Pattern[str]  # "local", "regional": officials of the place the sentence is about
 
 
 @functools.cache
@@ -66,7 +68,12 @@ def lexicon() -> ClaimLexicon:
         # kind cues are tried in file order: the first listed wins ("military blogger" is a blogger)
         third_party=tuple(raw["third_party_cues"]), kind_cues=tuple(raw["kind_cues"].items()),
         anonymous_markers=tuple(raw["anonymous_markers"]), outlet_verbs=frozenset(raw["outlet_verbs"]),
-        registry=registry)
+        registry=registry, official_words=_words_pattern(raw["official_words"]),
+        local_words=_words_pattern(raw["local_words"]))
+
+
+def _words_pattern(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +84,8 @@ class _Attribution:
     stance: str
     via_outlet: str | None
     sentence: str  # the text of the sentence it is in
+    sentence_span: tuple[int, int]
+    scope: tuple[int, int]  # the subject with its clauses: "X, who heads the council of Y,"
 
 
 def _subject(verb: Any) -> Any:
@@ -104,12 +113,17 @@ def _phrase(token: Any) -> Any:
     return doc[start:end]
 
 
+def _scope(token: Any) -> tuple[int, int]:
+    return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
+
+
 def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
     for tok in sent:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
             objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
             if objs:
-                yield _Attribution(tok, _phrase(objs[0]), "according_to", "asserts", None, sent.text)
+                yield _Attribution(tok, _phrase(objs[0]), "according_to", "asserts", None, sent.text,
+                                   (sent.start_char, sent.end_char), _scope(objs[0]))
             continue
         if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lex.cues:
             continue
@@ -130,7 +144,8 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "dative") and c.ent_type_ in ("ORG", "GPE", "PERSON")]
             via = objs[0].text if objs and objs[0].ent_type_ == "ORG" else None
         stance = "denies" if tok.lemma_.lower() in lex.deny else "asserts"
-        yield _Attribution(tok, _phrase(subj), lex.cues[tok.lemma_.lower()], stance, via, sent.text)
+        yield _Attribution(tok, _phrase(subj), lex.cues[tok.lemma_.lower()], stance, via, sent.text,
+                           (sent.start_char, sent.end_char), _scope(subj))
 
 
 def _ents(span: Any) -> list[tuple[int, int, str, str]]:
@@ -251,18 +266,31 @@ def _side_from_places(start: int, end: int, ctx: _Context) -> str:
     return countries.pop() if len(countries) == 1 else "unknown"
 
 
-def _described(claimant: Claimant, subject: Any, lex: ClaimLexicon, ctx: _Context) -> Claimant:
+def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: _Context) -> Claimant:
     """Fill an unknown side (and a bare kind or role) from what the article says of the claimant:
-    its own phrase's places, then descriptions of the same name elsewhere (words, then places)."""
+    for an official or a body, the places of its own phrase and clauses ("who heads the council
+    of Tolstoy Lug"), or of its sentence for "local officials", "the mayor"; then descriptions
+    of the same name elsewhere (words, then places). A private person's location gives no side."""
     if claimant.side != "unknown":
         return claimant
-    side = _side_from_places(subject.start_char, subject.end_char, ctx)
+    subject = attr.claimant
+    scope_text = subject.doc.text[attr.scope[0]:attr.scope[1]].casefold()
+    official = claimant.kind in ("institution", "government", "military") or bool(
+        lex.official_words.search(scope_text))
+    side = "unknown"
+    if official:
+        side = _side_from_places(attr.scope[0], attr.scope[1], ctx)
+        if side == "unknown" and lex.local_words.search(scope_text):
+            # "local officials", "the mayor": of the place the paragraph is about, so far
+            text = subject.doc.text
+            paragraph = text.rfind("\n", 0, attr.sentence_span[0]) + 1
+            side = _side_from_places(paragraph, attr.sentence_span[1], ctx)
     name_key = claimant.name.split()[-1].casefold() if claimant.name else ""
     spans = ctx.descriptions.get(name_key, [])
     for span in spans:
         if side == "unknown":
             side = _side_from_words(span.text, lex)
-        if side == "unknown":
+        if side == "unknown" and official:
             side = _side_from_places(span.start_char, span.end_char, ctx)
     kind = claimant.kind
     if kind == "unknown" and spans and subject.root.pos_ == "PROPN":
@@ -280,7 +308,7 @@ def _claimant(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: lis
     claimant = _claimant_of(attr, article, lex, seen)
     if claimant is None:
         return None
-    return _described(claimant, attr.claimant, lex, ctx)
+    return _described(claimant, attr, lex, ctx)
 
 
 def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[Claimant]) -> Claimant | None:

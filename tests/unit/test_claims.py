@@ -97,3 +97,18 @@ def test_passive_report_without_agent_is_no_claim() -> None:
 def test_no_doc_no_claims() -> None:
     text = "He said so."
     assert claims.find_claims(Article(id=article_id(text), text=text), None) == []
+
+
+def _chernihiv(text: str) -> PlaceMention:
+    start = text.index("Chernihiv")
+    return PlaceMention(id="m", evidence=Evidence(article_id=article_id(text), start=start,
+                                                   end=start + len("Chernihiv"), text="Chernihiv"),
+                        name="Chernihiv", kind="toponym", precision="point",
+                        place=Place(id="x", name="Chernihiv", kind="populated", country="UA", admin1="UA-74"))
+
+
+def test_local_officials_speak_for_the_place_of_their_paragraph_but_residents_do_not() -> None:
+    text = "Shelling hit a market in Chernihiv on Sunday. Local officials said four people were hurt."
+    assert one(text, places=[_chernihiv(text)]).claimant.side == "UA"
+    text = "Shelling hit a market in Chernihiv on Sunday. A shopkeeper, Olena, said four people were hurt."
+    assert one(text, places=[_chernihiv(text)]).claimant.side == "unknown"
