@@ -224,6 +224,8 @@ def places_cmd(ctx: click.Context, article_id: str, as_json: bool) -> int:
         where = (f"{place.get('name')} [{place.get('id')}] {place.get('admin1') or place.get('country') or ''} "
                  f"{_coords(place)}") if place else "unresolved"
         click.echo(f"{m['evidence']['start']:>6}  {m['evidence']['text']!r:32} {m['kind']:<9} {m['precision']:<8} {where}")
+        if m.get("reason"):
+            click.echo(f"{'':>8}why: {m['reason']}")
     if not as_json:
         click.echo(f"{len(found)} place mentions")
     return EXIT_OK

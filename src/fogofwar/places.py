@@ -236,8 +236,10 @@ def _facilities(mentions: list[_Mention], gaz: Any) -> None:
         found = [p for p in gaz.lookup(phrase) if p.kind == "facility"]
         if found:
             m.chosen = found[0]
+            m.extra["why"] = "the facility is in the gazetteer"
         elif m.chosen is not None and m.chosen.admin1:
             m.chosen = gaz.division(m.chosen.admin1) or m.chosen
+            m.extra["why"] = f"facility not in the gazetteer: only its region ({m.chosen.admin1}) is known"
 
 
 def _locative(text: str, start: int, lex: Lexicon) -> bool:
@@ -338,7 +340,30 @@ def _plain(name: str) -> str:
 
 
 def _rank(m: _Mention, ctx: _Context) -> list[Place]:
-    return sorted(m.candidates, key=lambda p: _score(p, m, ctx), reverse=True)
+    ranked = sorted(m.candidates, key=lambda p: _score(p, m, ctx), reverse=True)
+    if ranked:
+        m.extra["why"] = _why(ranked[0], m, ctx)
+    return ranked
+
+
+def _why(p: Place, m: _Mention, ctx: _Context) -> str:
+    """The features that made ``p`` win, for the analyst who asks why."""
+    reasons = []
+    if m.wants_division:
+        reasons.append(f"the text names a {'district' if m.wants_division == 'adm2' else 'region'}")
+    if _plain(p.name) == _plain(m.surface):
+        reasons.append("its own name")
+    if p.admin1 and ctx.admin1.get(p.admin1):
+        reasons.append(f"in a region the article names ({p.admin1})")
+    elif p.country and ctx.countries.get(p.country):
+        reasons.append(f"in a country the article names ({p.country})")
+    if ctx.anchors and p.latitude is not None and p.longitude is not None and min(
+            _km(p.latitude, p.longitude, lat, lon) for lat, lon in ctx.anchors) < 150:
+        reasons.append("near the article's other places")
+    if p.population:
+        reasons.append(f"population {p.population:,}")
+    reasons.append(f"best of {len(m.candidates)} candidate{'s' if len(m.candidates) != 1 else ''}")
+    return "; ".join(reasons)
 
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
@@ -417,7 +442,8 @@ def _demonyms(text: str, tokens: Sequence[_Token], taken: set[int], gaz: Any, le
                 or after.startswith(head + ".") for head in lex.demonym_heads):
             country = gaz.country(code)
             if country is not None:
-                yield _Mention(tok.start, tok.end, tok.text, [country], kind="demonym", chosen=country)
+                yield _Mention(tok.start, tok.end, tok.text, [country], kind="demonym", chosen=country,
+                               extra={"why": f"demonym of a place: {tokens[k + 1].text}"})
 
 
 def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon, gaz: Any) -> Iterator[_Mention]:
@@ -437,8 +463,10 @@ def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon,
             continue
         region = _region_for(ent.start_char, text, mentions)
         place = gaz.division(region) if region else None
+        why = (f"not in the gazetteer; the text places it in {region}" if region
+               else "not in the gazetteer, and the text does not say where it is")
         yield _Mention(ent.start_char, ent.end_char, ent.text, [], kind="toponym", chosen=place,
-                       extra={"unlisted": True})
+                       extra={"unlisted": True, "why": why})
 
 
 _STRONG_CUES = ("at", "near", "including at", "including in", "outskirts of", "village of", "town of",
@@ -513,6 +541,8 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
         if m.extra.get("unlisted"):
             region = _region_for(m.start, text, mentions)
             m.chosen = gaz.division(region) if region else None
+            m.extra["why"] = (f"not in the gazetteer here; the text places it in {region}" if region
+                              else "not in the gazetteer, and the text does not say where it is")
             if m.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT") and m.surface == m.surface.split()[0] or (
                     m.chosen is None and not (m.label in ("GPE", "LOC") or _locative(text, m.start, lex))):
                 # a far namesake of a word the parser calls a person or an organisation ("Smirnov",
@@ -528,7 +558,7 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
         evidence = Evidence(article_id=article.id, start=m.start, end=m.end, text=text[m.start:m.end])
         out.append(PlaceMention(id=_mention_id(article.id, m.start, m.end), evidence=evidence,
                                 name=m.surface, kind=m.kind, place=m.chosen, precision=precision,
-                                versions=versions))
+                                reason=m.extra.get("why"), versions=versions))
     return out
 
 

@@ -172,6 +172,7 @@ class PlaceMention:
     kind: str = "toponym"
     place: Place | None = None
     precision: str = "unknown"
+    reason: str | None = None  # why this resolution won (the top features), for the analyst
     versions: Versions | None = None
 
     def __post_init__(self) -> None:

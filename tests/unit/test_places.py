@@ -168,3 +168,12 @@ def test_evidence_and_versions() -> None:
     (m,) = find("Sudzha was shelled.")
     assert m.evidence.text == "Sudzha" and m.versions.gazetteer == "fake-1"
     assert m.versions.lexicons == places.lexicon().version
+
+
+def test_each_resolution_says_why_it_won() -> None:
+    found = by_text(find("Troops advanced in the Kursk region. Shelling hit Korenevo overnight. "
+                         "Fighting was reported at Zvannoye.", ents=[("Zvannoye", "GPE")]))
+    assert "the text names a region" in found["Kursk region"].reason
+    assert "in a region the article names (RU-KRS)" in found["Korenevo"].reason
+    assert "best of 2 candidates" in found["Korenevo"].reason
+    assert found["Zvannoye"].reason == "not in the gazetteer; the text places it in RU-KRS"
