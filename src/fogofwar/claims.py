@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
+from . import dates, places as places_mod
 from .records import Article, Claim, Claimant, DateValue, Evidence, PlaceMention, Quantity, Versions
 
 __all__ = ["find_claims", "lexicon", "ClaimLexicon"]
@@ -50,6 +51,8 @@ class ClaimLexicon:
     registry: dict[str, _Entry]  # casefolded name -> entry
     official_words: re.Pattern[str]  # titles and bodies that speak for a place's authorities
     local_words: re.Pattern[str]  # "local", "regional": officials of the place the sentence is about
+    side_words: re.Pattern[str]  # the side cues, longest first, as one pattern
+    side_cues_map: dict[str, str]
 
 
 @functools.cache
@@ -69,7 +72,9 @@ def lexicon() -> ClaimLexicon:
         third_party=tuple(raw["third_party_cues"]), kind_cues=tuple(raw["kind_cues"].items()),
         anonymous_markers=tuple(raw["anonymous_markers"]), outlet_verbs=frozenset(raw["outlet_verbs"]),
         registry=registry, official_words=_words_pattern(raw["official_words"]),
-        local_words=_words_pattern(raw["local_words"]))
+        local_words=_words_pattern(raw["local_words"]), side_cues_map=dict(raw["side_cues"]),
+        side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
+            re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I))
 
 
 def _words_pattern(words: list[str]) -> re.Pattern[str]:
@@ -384,7 +389,13 @@ def _hedges(sent_text: str, lex: ClaimLexicon) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _as_of(article: Article) -> DateValue:
+def _as_of(article: Article, sentence: tuple[int, int]) -> DateValue:
+    """When the claim says things stood: the date its sentence names ("On 12 August he put
+    the figure at…"), else the publication day, else unknown."""
+    named = dates.resolve(article.text[sentence[0]:sentence[1]], article.published,
+                          article_id=article.id, offset=sentence[0])
+    if named.precision != "unknown":
+        return named
     if article.published:
         day = article.published[:10]
         return DateValue(start=day, end=day, precision="day")
@@ -411,14 +422,35 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
             seen.append(claimant)
             start, end = sent.start_char, sent.end_char
             evidence = Evidence(article_id=article.id, start=start, end=end, text=article.text[start:end])
-            inside = tuple(q for q in quantities if start <= q.evidence.start and q.evidence.end <= end)
+            inside = tuple(_about(q, (start, end), article.text, places, claimant, lex)
+                           for q in quantities if start <= q.evidence.start and q.evidence.end <= end)
             hedges = _hedges(sent.text, lex)
             if attr.cue == "claimed" and "claimed" not in hedges:
                 hedges = (*hedges, "claimed")
             out.append(Claim(id=_claim_id(article.id, attr.cue_token.idx), evidence=evidence, claimant=claimant,
                              cue=attr.cue, stance=attr.stance, hedges=hedges, quantities=inside,
-                             as_of=_as_of(article), versions=versions))
+                             as_of=_as_of(article, (start, end)), versions=versions))
     return out
+
+
+_FIRST_PERSON = re.compile(r"\b(?:our|we|us)\b", re.I)
+
+
+def _about(q: Quantity, sentence: tuple[int, int], text: str, places: Sequence[PlaceMention],
+           claimant: Claimant, lex: ClaimLexicon) -> Quantity:
+    """Where a claimed figure is measured and whose it is (control, losses, prisoners): the
+    side named last before it in its sentence ("Ukrainian forces hold 28 settlements"),
+    the claimant's own for "our"/"we", else unknown."""
+    before = text[sentence[0]:q.evidence.start]
+    last = max([*lex.side_words.finditer(before), *_FIRST_PERSON.finditer(before)],
+               key=lambda m: m.end(), default=None)
+    subject = None
+    if last is not None and _FIRST_PERSON.fullmatch(last.group()):
+        subject = claimant.side if claimant.side in ("RU", "UA") else None
+    elif last is not None:
+        subject = lex.side_cues_map[_fold(last.group())]
+    region = places_mod.region_at(q.evidence.start, sentence, places, text)
+    return dataclasses.replace(q, region=region, subject_side=subject)
 
 
 def _claim_id(article_id: str, offset: int) -> str:

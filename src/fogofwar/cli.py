@@ -27,7 +27,7 @@ _DB_HELP = f"Database: a path or sqlite:///… or postgresql://… URL [env FOGO
 
 
 def _settings(ctx: click.Context, **overrides: Any) -> Settings:
-    return Settings.from_env(db=ctx.obj.get("db"), **overrides)
+    return Settings.from_env(db=ctx.obj.get("db"), credibility=ctx.obj.get("credibility"), **overrides)
 
 
 def _open(settings: Settings):  # noqa: ANN202
@@ -58,11 +58,14 @@ def _guard(fn: Callable[..., int | None]) -> Callable[..., None]:
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="fogofwar")
 @click.option("--db", default=None, help=_DB_HELP)
+@click.option("--credibility", default=None, type=click.Path(exists=True, dir_okay=False),
+              help="Your source-reliability table (JSON) over the packaged one [env FOGOFWAR_CREDIBILITY].")
 @click.pass_context
-def cli(ctx: click.Context, db: str | None) -> None:
+def cli(ctx: click.Context, db: str | None, credibility: str | None) -> None:
     """fogofwar: war reporting as a verifiable ledger of events and claims."""
     ctx.ensure_object(dict)
     ctx.obj["db"] = db
+    ctx.obj["credibility"] = credibility
 
 
 @cli.command()
@@ -247,27 +250,32 @@ def _coords(place: dict[str, Any]) -> str:
 def claims_cmd(ctx: click.Context, side: str | None, claimant: str | None, article_id: str | None,
                as_json: bool) -> int:
     """List attributed claims: who says what, on which side, with the evidence."""
+    from . import link
+    from .records import Claim, from_dict, to_dict
+
     settings = _settings(ctx)
     store = _open(settings)
     try:
         only = store.article(article_id).id if article_id else None
-        rows = list(store.records("claim", article_id=only))
+        rows = [(aid, c) for aid, c in store.records("claim", article_id=only)
+                if not (side and c["claimant"]["side"] != side
+                        or claimant and claimant.casefold() not in c["claimant"]["name"].casefold())]
+        grades = {c["id"]: link.grade_of(store, from_dict(Claim, c), settings) for _aid, c in rows}
     finally:
         store.close()
     shown = 0
     for aid, c in rows:
         who = c["claimant"]
-        if side and who["side"] != side or claimant and claimant.casefold() not in who["name"].casefold():
-            continue
+        grade = grades[c["id"]]
         shown += 1
         if as_json:
-            click.echo(json.dumps({"article_id": aid, **c}, ensure_ascii=False))
+            click.echo(json.dumps({"article_id": aid, **c, "grade": to_dict(grade)}, ensure_ascii=False))
             continue
         hedges = f" [{', '.join(c['hedges'])}]" if c["hedges"] else ""
         role = f", {who['role']}" if who.get("role") else ""
         via = f" via {who['via_outlet']}" if who.get("via_outlet") else ""
         figures = "; ".join(q["evidence"]["text"] for q in c["quantities"])
-        click.echo(f"{aid[:10]} {who['side']:<11} {who['name']}{role}{via} — {c['cue']}"
+        click.echo(f"{aid[:10]} {who['side']:<11} {grade.reliability}{grade.credibility} {who['name']}{role}{via} — {c['cue']}"
                    f"{' (denies)' if c['stance'] == 'denies' else ''}{hedges} as of {c['as_of']['start'] or 'unknown'}")
         click.echo(f"           “{' '.join(c['evidence']['text'].split())[:200]}”" + (f"  figures: {figures}" if figures else ""))
     if not as_json:
@@ -312,6 +320,105 @@ def events_cmd(ctx: click.Context, event_type: str | None, side: str | None, fla
         click.echo(f"           “{' '.join(e['evidence']['text'].split())[:160]}”")
     if not as_json:
         click.echo(f"{shown} events")
+    return EXIT_OK
+
+
+def _figure(v: Any) -> str:
+    low = "…" if v.low is None else f"{v.low:,.0f}"
+    high = "…" if v.high is None else f"{v.high:,.0f}"
+    return f"“{v.quantity.evidence.text}” ({low}–{high})"
+
+
+def _voice(v: Any) -> str:
+    return f"{v.claimant.name} ({v.claimant.side}, as of {v.as_of.start or 'unknown'})"
+
+
+@cli.command("conflicts")
+@click.option("--measure", default=None, help="Only this measure (e.g. area_controlled_km2).")
+@click.option("--place", default=None, help="Only this region: an ISO 3166-2 code (RU-KRS), a country code, or a name.")
+@click.option("--disputed", is_flag=True, help="Only measures with a disagreement.")
+@click.option("--json", "as_json", is_flag=True, help="JSON lines: one timeline with its disagreements per line.")
+@click.pass_context
+@_guard
+def conflicts_cmd(ctx: click.Context, measure: str | None, place: str | None, disputed: bool, as_json: bool) -> int:
+    """Claimed figures by measure: each timeline, its updates and its disagreements, with spans."""
+    from . import link
+    from .records import to_dict
+
+    settings = _settings(ctx)
+    store = _open(settings)
+    try:
+        regions = None
+        if place:
+            from .gazetteer import open_gazetteer
+
+            regions = link.regions_named(place, None if "-" in place or place.isupper() else open_gazetteer())
+            if not regions:
+                click.echo(f"error: no region is named {place!r}", err=True)
+                return EXIT_ERROR
+        found = link.conflicts(store, measure=measure, regions=regions)
+    finally:
+        store.close()
+    shown = 0
+    for line, found_here in found:
+        disputes = [d for d in found_here if d.status == "disputed"]
+        if disputed and not disputes:
+            continue
+        shown += 1
+        if as_json:
+            click.echo(json.dumps({"timeline": to_dict(line), "disagreements": [to_dict(d) for d in found_here]},
+                                  ensure_ascii=False))
+            continue
+        updates = len(found_here) - len(disputes)
+        click.echo(f"{line.measure} ({line.unit}) in {line.region or 'region unknown'}: {len(line.values)} figure(s), "
+                   f"{len(disputes)} disagreement(s), {updates} update(s)")
+        for v in line.values:
+            click.echo(f"    {v.as_of.start or 'undated   '}  {v.claimant.side:<11} {v.claimant.name:<32} "
+                       f"{_figure(v)}  [{v.article_id[:10]} {v.quantity.evidence.start}-{v.quantity.evidence.end}]")
+        for d in disputes:
+            click.echo(f"  DISPUTED  {_voice(d.a)} {_figure(d.a)}  vs  {_voice(d.b)} {_figure(d.b)}")
+    if not as_json:
+        click.echo(f"{shown} measure(s)")
+    return EXIT_OK
+
+
+@cli.command("event")
+@click.argument("event_id")
+@click.option("--json", "as_json", is_flag=True, help="JSON: the ledger event and its reports.")
+@click.pass_context
+@_guard
+def event_cmd(ctx: click.Context, event_id: str, as_json: bool) -> int:
+    """Show one ledger event (by id, prefix, or a report's id) with all its reports and why they merged."""
+    from . import link
+    from .records import to_dict
+
+    settings = _settings(ctx)
+    store = _open(settings)
+    try:
+        found = link.find_ledger_event(store, event_id)
+        meta = store.article_meta(list(found[0].article_ids)) if found else {}
+    finally:
+        store.close()
+    if found is None:
+        click.echo(f"error: no event {event_id!r}; `fogofwar events` lists them", err=True)
+        return EXIT_ERROR
+    le, reports = found
+    if as_json:
+        click.echo(json.dumps({"event": to_dict(le), "reports": [to_dict(r) for r in reports]}, ensure_ascii=False))
+        return EXIT_OK
+    place = (le.place.place.name if le.place and le.place.place else "place unknown")
+    actors = " vs ".join(f"{a.name} ({a.side})" for a in (le.actor1, le.actor2) if a) or "-"
+    click.echo(f"{le.id}  {le.event_type} / {le.sub_event_type}")
+    click.echo(f"  {actors} — {place} ({le.place.precision if le.place else '-'}) — "
+               f"{le.date.start or 'date unknown'} ({le.date.precision})")
+    if le.fatalities_low is not None or le.fatalities_best is not None:
+        click.echo(f"  fatalities low/best/high: {le.fatalities_low}/{le.fatalities_best}/{le.fatalities_high}")
+    for r in reports:
+        outlets = ", ".join(meta.get(r.evidence.article_id, (None, None, ()))[2]) or "-"
+        click.echo(f"  report {r.id[:10]} in {r.evidence.article_id[:10]} ({outlets}), "
+                   f"{r.date.start or 'undated'}: “{' '.join(r.evidence.text.split())[:140]}”")
+    for reason in le.reasons:
+        click.echo(f"  why: {reason}")
     return EXIT_OK
 
 

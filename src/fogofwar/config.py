@@ -28,6 +28,7 @@ class Settings:
     boilerplate_min_articles: int = 3
     supported_languages: frozenset[str] = frozenset({"en"})
     batch_size: int = 64  # new articles parsed and staged together (spaCy's nlp.pipe batch)
+    credibility: str | None = None  # the user's credibility table (JSON), over the packaged one
     user_agent: str = "fogofwar (+https://github.com/fogofwar)"
 
     def with_(self, **changes: object) -> Settings:
@@ -44,6 +45,8 @@ class Settings:
                 values["max_bytes"] = int(os.environ["FOGOFWAR_MAX_BYTES"])
             except ValueError as exc:
                 raise ConfigError("E401", detail="FOGOFWAR_MAX_BYTES must be an integer") from exc
+        if os.environ.get("FOGOFWAR_CREDIBILITY"):
+            values["credibility"] = os.environ["FOGOFWAR_CREDIBILITY"]
         values.update({k: v for k, v in overrides.items() if v is not None})
         settings = cls(**values)  # type: ignore[arg-type]
         if settings.max_bytes <= 0:

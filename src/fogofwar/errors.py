@@ -35,6 +35,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "see the ACLED event types in fogofwar/data/vocab.json"),
     "E107": ("not-serialisable", "raw bytes cannot be written as a plain record",
              "serialise derived records, not raw documents"),
+    "E108": ("empty-ledger-event", "a ledger event needs at least one report",
+             "build ledger events from per-article events"),
     "E201": ("empty", "the document is empty or has no text after cleaning",
              "check the file; empty inputs are skipped"),
     "E202": ("binary", "the document looks binary ({detail})",

@@ -172,13 +172,7 @@ def _derived_stages() -> list[str]:
 
 
 def _ledger(store: Any) -> dict[str, list[dict[str, Any]]]:
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for article_id in store.article_ids():
-        for stage in _derived_stages():
-            for _rid, kind, payload in store.derived(article_id, stage):
-                if kind in ("ledger_event", "disagreement"):
-                    out[kind].append(payload)
-    return out
+    return {kind: list(store.ledger(kind)) for kind in ("ledger_event", "disagreement")}
 
 
 # --- ingest ---------------------------------------------------------------------
@@ -427,19 +421,51 @@ def _score_merging(docs: list[_Doc], ledger: dict[str, list[dict[str, Any]]],
             "wrong_merges": float(wrong)}
 
 
+def _gold_value_spans(docs: list[_Doc], m: dict[str, Any]) -> list[tuple[str, tuple[int, int]]]:
+    """(article id, span) of each of a gold measure's values that can be found."""
+    by_path = {d.path: d for d in docs}
+    out = []
+    for v in m.get("values", []):
+        d = by_path.get(v.get("path"))
+        if d is None or d.article is None:
+            continue
+        span = locate(d.article.text, v["quantity"], v.get("occurrence", 1))
+        if span is not None:
+            out.append((d.article.id, span))
+    return out
+
+
+def _holds(disagreement: dict[str, Any], spans: list[tuple[str, tuple[int, int]]]) -> int:
+    """How many of the gold values a disagreement's two figures are."""
+    held = 0
+    for side in ("a", "b"):
+        ev = disagreement[side]["quantity"]["evidence"]
+        if any(aid == ev["article_id"] and _overlaps(span, ev["start"], ev["end"]) for aid, span in spans):
+            held += 1
+    return held
+
+
 def _score_disputes(docs: list[_Doc], ledger: dict[str, list[dict[str, Any]]], measures: list[dict[str, Any]],
                     items: list[Item]) -> dict[str, float | None]:
-    found = {(d.get("measure"), d.get("admin1")) for d in ledger["disagreement"]}
+    found = [d for d in ledger["disagreement"] if d.get("status") == "disputed"]
     disputed = [m for m in measures if m.get("status") == "disputed"]
     recalled = 0
     for m in disputed:
-        if (m["measure"], m.get("admin1")) in found:
+        spans = _gold_value_spans(docs, m)
+        if any(d["measure"] == m["measure"] and d.get("region") == m.get("admin1") and _holds(d, spans) == 2
+               for d in found):
             recalled += 1
         else:
             items.append(Item("disputes", "-", "missed", f"{m['measure']} in {m.get('admin1')}"))
-    updates_wrong = sum(1 for m in measures if m.get("status") == "updated"
-                        and (m["measure"], m.get("admin1")) in found
-                        and len({v.get("claimant") for v in m.get("values", [])}) == 1)
+    updates_wrong = 0
+    for m in measures:
+        if m.get("status") != "updated":
+            continue
+        spans = _gold_value_spans(docs, m)
+        wrong = [d for d in found if d["measure"] == m["measure"] and _holds(d, spans) == 2]
+        if wrong:
+            updates_wrong += 1
+            items.append(Item("disputes", "-", "wrong", f"an update of {m['measure']} called a disagreement"))
     return {"dispute_recall": _ratio(recalled, len(disputed)), "updates_called_disputes": float(updates_wrong)}
 
 

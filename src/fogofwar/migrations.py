@@ -98,6 +98,20 @@ class T:
         sa.Column("versions", sa.Text, nullable=False),
         sa.Column("ran_at", sa.String(40), nullable=False),
     )
+    link_members = sa.Table(  # which per-article records each link block holds
+        "link_members", metadata,
+        sa.Column("article_id", sa.String(64), primary_key=True),
+        sa.Column("record_id", sa.String(64), primary_key=True),
+        sa.Column("block", sa.String(300), primary_key=True),
+        sa.Index("ix_link_members_block", "block"),
+    )
+    ledger = sa.Table(  # what the link stage derived across articles, per block
+        "ledger", metadata,
+        sa.Column("kind", sa.String(40), primary_key=True),
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("block", sa.String(300), nullable=False, index=True),
+        sa.Column("payload", sa.Text, nullable=False),
+    )
 
 
 def _m001_ledger(conn: sa.Connection) -> None:
@@ -109,6 +123,12 @@ def _m001_ledger(conn: sa.Connection) -> None:
         table.create(conn)
 
 
+def _m002_link(conn: sa.Connection) -> None:
+    T.link_members.create(conn)
+    T.ledger.create(conn)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sa.Connection], None]]] = [
     ("001_ledger", _m001_ledger),
+    ("002_link", _m002_link),
 ]

@@ -21,7 +21,8 @@ from .ingest import read_inputs, rejected
 from .records import Article, Evidence, RawDocument, Rejected, Report, Versions
 from .store import Store, StoredRaw
 
-__all__ = ["Outcome", "Summary", "Stage", "StageContext", "Resources", "STAGES", "run_stages", "ingest", "process", "reprocess", "stage_names"]
+__all__ = ["Outcome", "Summary", "Stage", "StageContext", "Resources", "STAGES", "run_stages", "ingest", "process", "reprocess", "stage_names",
+           "link_articles"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -184,8 +185,11 @@ STAGES: dict[str, Stage] = {
 }
 
 
+LINK_VERSION = "1"  # the link stage runs after these, across articles (link.py)
+
+
 def stage_names() -> list[str]:
-    return ["clean", *STAGES]
+    return ["clean", *STAGES, "link"]
 
 
 def _report_id(variant_id: str, raw: RawDocument) -> str:
@@ -288,6 +292,7 @@ def ingest(inputs: Iterable[str], *, store: Store, settings: Settings, manifests
     resources = resources or Resources(settings)
     summary = Summary()
     pending: list[Article] = []
+    touched: set[str] = set()  # articles to link: new ones, and old ones with a new report
     for item in read_inputs(inputs, settings=settings, manifests=manifests, stdin=stdin):
         if isinstance(item, Rejected):
             store.put_rejected(item)
@@ -296,6 +301,8 @@ def ingest(inputs: Iterable[str], *, store: Store, settings: Settings, manifests
             outcome, new = process(item, store=store, settings=settings)
             if new is not None:
                 pending.append(new)
+            if outcome.kind in ("stored", "near_copy", "new_report") and outcome.article_id:
+                touched.update(i for i in (outcome.article_id, outcome.original_id) if i)
         if len(pending) >= settings.batch_size:
             run_stages(pending, store=store, settings=settings, resources=resources)
             pending = []
@@ -304,16 +311,30 @@ def ingest(inputs: Iterable[str], *, store: Store, settings: Settings, manifests
             on_outcome(outcome)
     if pending:
         run_stages(pending, store=store, settings=settings, resources=resources)
-    _catch_up(store=store, settings=settings, resources=resources)
+    _catch_up(store=store, settings=settings, resources=resources, touched=touched)
     return summary
 
 
-def _catch_up(*, store: Store, settings: Settings, resources: Resources) -> None:
-    """Stage articles stored by an earlier run that was stopped before staging them."""
+def _catch_up(*, store: Store, settings: Settings, resources: Resources, touched: set[str] | None = None) -> None:
+    """Stage articles stored by an earlier run that was stopped before staging them, then
+    link them with every article touched since (the link stage runs once per call: its
+    blocks span articles, so relinking them batch by batch would redo the same work)."""
     ids = store.unstaged_ids(list(STAGES))
     for start in range(0, len(ids), settings.batch_size):
         batch = [store.article(i) for i in ids[start:start + settings.batch_size]]
         run_stages(batch, store=store, settings=settings, resources=resources)
+    link_articles({*(touched or ()), *store.unstaged_ids(["link"])}, store=store, settings=settings)
+
+
+def link_articles(article_ids: Iterable[str], *, store: Store, settings: Settings) -> None:
+    """Run the link stage over these articles' blocks and record that it ran."""
+    from . import link
+
+    ids = sorted(set(article_ids))  # gone ones too (re-cleaned away): their links are dropped
+    if ids:
+        link.update(store, settings, ids)
+        store.mark_stage([i for i in ids if store.has_article(i)], "link",
+                         Versions(pipeline=__version__, lexicons=LINK_VERSION))
 
 
 def reprocess(*, store: Store, settings: Settings, stage: str | None = None, since: str | None = None,
@@ -327,11 +348,13 @@ def reprocess(*, store: Store, settings: Settings, stage: str | None = None, sin
     ids = store.article_ids(since=since)
     done: Counter[str] = Counter()
     batch: list[Article] = []
+    touched: set[str] = set()
     for n, article_id in enumerate(ids, 1):
         current: str | None = article_id
         if stage in (None, "clean"):
             current = _reclean(article_id, store=store, settings=settings, done=done)
-        if stage != "clean" and current is not None:
+        touched.update(i for i in (article_id, current) if i)
+        if stage not in ("clean", "link") and current is not None:
             batch.append(store.article(current))
             done["staged"] += 1
         if len(batch) >= settings.batch_size:
@@ -341,6 +364,9 @@ def reprocess(*, store: Store, settings: Settings, stage: str | None = None, sin
             on_article(article_id, n)
     if batch:
         run_stages(batch, store=store, settings=settings, resources=resources, only=only)
+    if stage != "clean":
+        link_articles(touched, store=store, settings=settings)
+        done["linked"] = len(touched)
     return done
 
 

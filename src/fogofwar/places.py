@@ -28,7 +28,7 @@ from typing import Any
 
 from .records import Article, Evidence, Place, PlaceMention, Versions
 
-__all__ = ["find_mentions", "lexicon", "Lexicon", "MAX_TOKENS"]
+__all__ = ["find_mentions", "region_at", "lexicon", "Lexicon", "MAX_TOKENS"]
 
 MAX_TOKENS = 5  # longest place name looked up, in words ("Bolshoye Soldatskoye district")
 _TOKEN = re.compile(r"[^\W\d_]+(?:[-'’][^\W\d_]+)*", re.UNICODE)
@@ -560,6 +560,30 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
                                 name=m.surface, kind=m.kind, place=m.chosen, precision=precision,
                                 reason=m.extra.get("why"), versions=versions))
     return out
+
+
+def region_at(pos: int, sentence: tuple[int, int], mentions: Sequence[PlaceMention], text: str) -> str | None:
+    """The region (ISO 3166-2) that words at ``pos`` are about: the nearest place of their
+    sentence resolved below country level, else the last one earlier in their paragraph,
+    else the article's main region (named first among the most named). Metonyms and demonyms name governments and
+    peoples, not ground, and are left out."""
+    ground = [m for m in mentions if m.place is not None and m.place.admin1
+              and m.kind not in ("metonym", "demonym") and m.precision not in ("country", "unknown")]
+    inside = [m for m in ground if sentence[0] <= m.evidence.start < sentence[1]]
+    if inside:
+        return min(inside, key=lambda m: (abs(m.evidence.start - pos), m.evidence.start)).place.admin1
+    paragraph_start = text.rfind("\n", 0, sentence[0]) + 1
+    earlier = [m for m in ground if paragraph_start <= m.evidence.start < sentence[0]]
+    if earlier:
+        return earlier[-1].place.admin1
+    counts = Counter(m.place.admin1 for m in ground)
+    if not counts:
+        return None
+    # the article's subject: of the regions named about as often as the most named one,
+    # the one named first (headlines and ledes name it)
+    top = counts.most_common(1)[0][1]
+    return next(m.place.admin1 for m in sorted(ground, key=lambda m: m.evidence.start)
+                if 2 * counts[m.place.admin1] >= top)
 
 
 def _mention_id(article_id: str, start: int, end: int) -> str:

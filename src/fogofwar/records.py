@@ -23,7 +23,8 @@ from .errors import RecordError
 __all__ = [
     "Evidence", "Versions", "DateValue", "RawDocument", "Article", "Report",
     "Rejected", "Place", "PlaceMention", "Quantity", "Claimant", "Claim",
-    "Actor", "Event", "Measure", "to_dict", "from_dict",
+    "Actor", "Event", "Measure", "LedgerEvent", "ClaimValue", "Timeline", "Disagreement", "Grade",
+    "to_dict", "from_dict",
 ]
 
 _record = dataclass(frozen=True, slots=True, kw_only=True)
@@ -192,11 +193,14 @@ class Quantity:
     high: float | None = None
     measure: str | None = None
     relative_to: str | None = None  # for "less than half of": the text of the other figure's phrase
+    region: str | None = None  # ISO 3166-2 code of the region the figure is about (claims set it)
+    subject_side: str | None = None  # whose control, losses, prisoners… when the text says
 
     def __post_init__(self) -> None:
         _check("units", self.unit, field_name="unit")
         _check("qualifiers", self.qualifier, field_name="qualifier")
         _check("measures", self.measure, field_name="measure", optional=True)
+        _check("sides", self.subject_side, field_name="subject_side", optional=True)
         known = [v for v in (self.low, self.best, self.high) if v is not None]
         if known != sorted(known):
             raise RecordError("E105", low=self.low, best=self.best, high=self.high)
@@ -343,3 +347,94 @@ def _coerce(hint: Any, value: Any) -> Any:
     if hint is float and isinstance(value, int):
         return float(value)
     return value
+
+
+# --- across reports (the link stage) -------------------------------------------------------
+
+@_record
+class LedgerEvent:
+    """One real event: the reports (per-article events) merged into it, and its own fields
+    chosen among theirs by the rules in ``link.py``."""
+
+    id: str
+    event_type: str
+    sub_event_type: str
+    event_ids: tuple[str, ...]  # the merged reports (per-article Event ids), in date order
+    article_ids: tuple[str, ...]
+    actor1: Actor | None = None
+    actor2: Actor | None = None
+    place: PlaceMention | None = None
+    date: DateValue = field(default_factory=DateValue)
+    fatalities_low: float | None = None
+    fatalities_best: float | None = None
+    fatalities_high: float | None = None
+    fatalities_evidence: tuple[Evidence, ...] = ()
+    territory_change: str = "none"
+    reasons: tuple[str, ...] = ()  # why these reports were merged, for the analyst
+
+    def __post_init__(self) -> None:
+        if not self.event_ids:
+            raise RecordError("E108")
+        _check("territory_changes", self.territory_change, field_name="territory_change")
+
+
+@_record
+class ClaimValue:
+    """One claimed figure on a measure's timeline: who gave it, as of when, from which report."""
+
+    claim_id: str
+    article_id: str
+    claimant: Claimant
+    quantity: Quantity
+    as_of: DateValue
+    origin: str  # the canonical article: syndicated copies share it
+    low: float | None = None  # the interval the figure allows, qualifiers respected (None: unbounded)
+    high: float | None = None
+    outlets: tuple[str, ...] = ()
+
+
+@_record
+class Timeline:
+    """Every claimed figure on one measure in one region, by as-of date and claimant."""
+
+    id: str
+    measure: str
+    unit: str
+    region: str | None
+    values: tuple[ClaimValue, ...]
+
+
+@_record
+class Disagreement:
+    """Two claimed figures on one measure that do not agree: ``status`` says whether the
+    later one updates the earlier (same claimant or side) or they dispute each other."""
+
+    id: str
+    status: str  # "disputed" or "updated"
+    measure: str
+    unit: str
+    region: str | None
+    a: ClaimValue
+    b: ClaimValue
+    reason: str
+
+    def __post_init__(self) -> None:
+        if self.status not in ("disputed", "updated"):
+            raise RecordError("E101", field="status", value=self.status, kind="disagreement statuses")
+
+
+@_record
+class Grade:
+    """An Admiralty-style grade of one claim: source reliability A-F, information
+    credibility 1-6, graded apart, with the reasons."""
+
+    claim_id: str
+    reliability: str
+    credibility: int
+    reasons: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.reliability not in ("A", "B", "C", "D", "E", "F"):
+            raise RecordError("E101", field="reliability", value=self.reliability, kind="A-F")
+        if not 1 <= self.credibility <= 6:
+            raise RecordError("E101", field="credibility", value=self.credibility, kind="1-6")

@@ -355,6 +355,99 @@ class Store:
         for aid, payload in rows:
             yield aid, json.loads(payload)
 
+    # --- the link stage: records linked across articles, in blocks ----------------
+
+    def link_blocks(self, article_ids: Sequence[str]) -> set[str]:
+        """The blocks that hold records of these articles now."""
+        out: set[str] = set()
+        with self._begin() as conn:
+            for chunk in _chunks(article_ids):
+                out.update(conn.execute(sa.select(T.link_members.c.block).where(
+                    T.link_members.c.article_id.in_(chunk)).distinct()).scalars())
+        return out
+
+    def replace_link_members(self, article_ids: Sequence[str], members: Iterable[tuple[str, str, str]]) -> None:
+        """Replace the block memberships of these articles: (article_id, record_id, block)."""
+        rows = [{"article_id": a, "record_id": r, "block": b} for a, r, b in sorted(set(members))]
+        with self._begin() as conn:
+            for chunk in _chunks(article_ids):
+                conn.execute(T.link_members.delete().where(T.link_members.c.article_id.in_(chunk)))
+            if rows:
+                conn.execute(T.link_members.insert(), rows)
+
+    def block_members(self, block: str, stage: str) -> list[tuple[str, dict[str, Any]]]:
+        """The stored records of one block, as (article id, plain data), in a fixed order."""
+        query = (sa.select(T.derived.c.article_id, T.derived.c.payload)
+                 .join(T.link_members, (T.link_members.c.article_id == T.derived.c.article_id)
+                       & (T.link_members.c.record_id == T.derived.c.record_id))
+                 .where((T.link_members.c.block == block) & (T.derived.c.stage == stage))
+                 .order_by(T.derived.c.article_id, T.derived.c.record_id))
+        with self._begin() as conn:
+            return [(aid, json.loads(payload)) for aid, payload in conn.execute(query).all()]
+
+    def mark_stage(self, article_ids: Sequence[str], stage: str, versions: rec.Versions) -> None:
+        """Record that a stage ran on these articles (the link stage, which writes no
+        per-article records)."""
+        now, stamp = _now(), json.dumps(rec.to_dict(versions), sort_keys=True)
+        with self._begin() as conn:
+            for chunk in _chunks(article_ids):
+                conn.execute(T.stage_runs.delete().where(
+                    T.stage_runs.c.article_id.in_(chunk) & (T.stage_runs.c.stage == stage)))
+                conn.execute(T.stage_runs.insert(), [{"article_id": a, "stage": stage, "versions": stamp,
+                                                      "ran_at": now} for a in chunk])
+
+    def replace_block(self, block: str, records: Iterable[tuple[str, str, Any]]) -> None:
+        """Atomically replace what the link stage derived for one block: (kind, id, record)."""
+        rows = [{"kind": kind, "id": rid, "block": block,
+                 "payload": json.dumps(rec.to_dict(record), sort_keys=True, ensure_ascii=False)}
+                for kind, rid, record in records]
+        with self._begin() as conn:
+            conn.execute(T.ledger.delete().where(T.ledger.c.block == block))
+            if rows:
+                conn.execute(T.ledger.insert(), rows)
+
+    def ledger(self, kind: str, *, block_prefix: str | None = None) -> Iterator[dict[str, Any]]:
+        """Every link record of one kind ("ledger_event", "disagreement", "timeline", "grade")."""
+        query = sa.select(T.ledger.c.payload).where(T.ledger.c.kind == kind).order_by(T.ledger.c.block, T.ledger.c.id)
+        if block_prefix is not None:
+            query = query.where(T.ledger.c.block.startswith(block_prefix, autoescape=True))
+        with self._begin() as conn:
+            rows = conn.execute(query).scalars().all()
+        for payload in rows:
+            yield json.loads(payload)
+
+    def ledger_grades(self, claim_id: str) -> list[dict[str, Any]]:
+        """The grades one claim received in the blocks it is part of."""
+        with self._begin() as conn:
+            rows = conn.execute(sa.select(T.ledger.c.payload).where(
+                (T.ledger.c.kind == "grade") & T.ledger.c.id.startswith(f"{claim_id}:", autoescape=True))
+                .order_by(T.ledger.c.id)).scalars().all()
+        return [json.loads(p) for p in rows]
+
+    def ledger_record(self, kind: str, record_id: str) -> dict[str, Any] | None:
+        with self._begin() as conn:
+            payload = conn.execute(sa.select(T.ledger.c.payload).where(
+                (T.ledger.c.kind == kind) & (T.ledger.c.id == record_id))).scalar()
+        return None if payload is None else json.loads(payload)
+
+    def article_meta(self, article_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, tuple[str, ...]]]:
+        """(published, canonical id, outlets) of each article, in one read."""
+        out: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {}
+        outlets: dict[str, set[str]] = {}
+        with self._begin() as conn:
+            for chunk in _chunks(sorted(set(article_ids))):
+                for aid, published, canonical in conn.execute(sa.select(
+                        T.articles.c.id, T.articles.c.published, T.articles.c.canonical_id)
+                        .where(T.articles.c.id.in_(chunk))).all():
+                    out[aid] = (published, canonical, ())
+                for aid, vid, outlet in conn.execute(sa.select(
+                        T.reports.c.article_id, T.reports.c.variant_id, T.reports.c.outlet).where(
+                        T.reports.c.article_id.in_(chunk) | T.reports.c.variant_id.in_(chunk))).all():
+                    for key in (aid, vid):
+                        if outlet and key in out:
+                            outlets.setdefault(key, set()).add(outlet)
+        return {k: (p, c, tuple(sorted(outlets.get(k, ())))) for k, (p, c, _o) in out.items()}
+
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
         with self._begin() as conn:
@@ -382,6 +475,12 @@ def _article_from_row(row: Any) -> rec.Article:
 
 def _report_from_row(row: Any) -> rec.Report:
     return rec.from_dict(rec.Report, {k: row[k] for k in row.keys() if k != "created_at"})
+
+
+def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
+    items = list(items)
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
 
 
 def _first_line(exc: BaseException) -> str:

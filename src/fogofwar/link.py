@@ -1,0 +1,249 @@
+"""The link stage: the ledger across articles.
+
+Runs after the per-article stages, over the whole store. Its work is cut into *blocks*
+that cannot affect each other:
+
+- ``ev|TYPE|SUB-TYPE|REGION``: the unflagged events of one ACLED type and sub-type in one
+  region (ISO 3166-2, else the country), merged into ledger events (``merge.py``), with
+  the grades of the claims that report them;
+- ``ms|MEASURE|UNIT|REGION``: the claimed figures on one measure in one region, as a
+  timeline with its updates and disagreements (``timelines.py``) and the grades of the
+  claims that give them (``credibility.py``).
+
+When articles arrive or are reprocessed, only the blocks they touch (now or before) are
+recomputed, each from scratch and in the records' own order, so the ledger does not
+depend on the order in which articles arrived. Each block is replaced in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from . import credibility, merge, timelines
+from .config import Settings
+from .errors import InputError
+from .records import Claim, Disagreement, Event, Grade, LedgerEvent, Quantity, Rejected, Timeline, from_dict
+from .store import Store
+
+__all__ = ["update", "relink_all", "grade_of", "LinkSummary", "conflicts", "find_ledger_event",
+           "ledger_events", "regions_named", "event_block", "measure_block"]
+
+
+@dataclass(slots=True)
+class LinkSummary:
+    blocks: int = 0
+    ledger_events: int = 0
+    disagreements: int = 0
+    failed: int = 0
+
+
+def _region(place: Any) -> str | None:
+    if place is None or place.place is None:
+        return None
+    return place.place.admin1 or place.place.country
+
+
+def event_block(event: Event, origin: str) -> str | None:
+    """The block of an event that happened (flagged statements are not merged)."""
+    if event.flags:
+        return None
+    region = _region(event.place)
+    # an event placed nowhere can only be a repeated mention within its own article
+    return f"ev|{event.event_type}|{event.sub_event_type}|{region or '@' + origin}"
+
+
+def measure_block(q: Quantity) -> str | None:
+    if not q.measure or q.measure == "other" and q.unit == "count":
+        return None
+    return f"ms|{q.measure}|{q.unit}|{q.region or '-'}"
+
+
+def _members(store: Store, article_ids: Sequence[str]) -> Iterator[tuple[str, str, str]]:
+    meta = store.article_meta(article_ids)
+    for aid in article_ids:
+        if aid not in meta:
+            continue
+        origin = meta[aid][1] or aid
+        for rid, kind, payload in store.derived(aid, "events"):
+            if kind == "event":
+                block = event_block(from_dict(Event, payload), origin)
+                if block:
+                    yield aid, rid, block
+        for rid, kind, payload in store.derived(aid, "claims"):
+            if kind == "claim":
+                for q in from_dict(Claim, payload).quantities:
+                    block = measure_block(q)
+                    if block:
+                        yield aid, rid, block
+
+
+def update(store: Store, settings: Settings, article_ids: Iterable[str], *,
+           on_block: Callable[[int, int], None] | None = None) -> LinkSummary:
+    """Relink the blocks that these articles' records are in, or were in before."""
+    ids = sorted(set(article_ids))
+    summary = LinkSummary()
+    if not ids:
+        return summary
+    before = store.link_blocks(ids)
+    members = list(_members(store, ids))
+    store.replace_link_members(ids, members)
+    blocks = sorted(before | {block for _a, _r, block in members})
+    tab = credibility.table(settings.credibility)
+    for n, block in enumerate(blocks, 1):
+        try:
+            records = list(_relink(store, block, tab))
+        except Exception as exc:  # noqa: BLE001 - one block's failure must not stop the others
+            summary.failed += 1
+            store.put_rejected(Rejected(
+                id=hashlib.sha256(f"link\0{block}\0{type(exc).__name__}".encode()).hexdigest(),
+                source=f"block:{block}", stage="link", reason="E214",
+                detail=str(InputError("E214", stage="link", detail=f"{type(exc).__name__}: {exc}"))[:500]))
+            continue
+        store.replace_block(block, records)
+        summary.blocks += 1
+        summary.ledger_events += sum(1 for kind, _i, _r in records if kind == "ledger_event")
+        summary.disagreements += sum(1 for kind, _i, r in records if kind == "disagreement" and r.status == "disputed")
+        if on_block is not None:
+            on_block(n, len(blocks))
+    return summary
+
+
+def relink_all(store: Store, settings: Settings, **kwargs: Any) -> LinkSummary:
+    return update(store, settings, store.article_ids(), **kwargs)
+
+
+def _relink(store: Store, block: str, tab: credibility.Table) -> Iterator[tuple[str, str, Any]]:
+    if block.startswith("ev|"):
+        yield from _relink_events(store, block, tab)
+    else:
+        yield from _relink_measure(store, block, tab)
+
+
+def _origins(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    return {aid: (canonical or aid, outlets) for aid, (_p, canonical, outlets)
+            in store.article_meta(sorted(set(article_ids))).items()}
+
+
+def _relink_events(store: Store, block: str, tab: credibility.Table) -> Iterator[tuple[str, str, Any]]:
+    rows = store.block_members(block, "events")
+    origins = _origins(store, (aid for aid, _p in rows))
+    events = [(from_dict(Event, p), origins[aid][0]) for aid, p in rows if aid in origins]
+    claims = _claims_of(store, {e.evidence.article_id for e, _o in events if e.claim_ids})
+    grades: dict[str, Grade] = {}  # one claim may report several events: its best-supported grade
+    for ledger_event in merge.merge_events(events):
+        yield "ledger_event", ledger_event.id, ledger_event
+        members = set(ledger_event.event_ids)
+        voices = [credibility.Voice(claim_id=cid, claimant=claims[cid].claimant, origin=origin)
+                  for e, origin in events if e.id in members for cid in e.claim_ids if cid in claims]
+        for grade in credibility.grade_reports(voices, tab):
+            if grade.claim_id not in grades or grade.credibility < grades[grade.claim_id].credibility:
+                grades[grade.claim_id] = grade
+    for claim_id in sorted(grades):
+        yield "grade", _grade_id(grades[claim_id], block), grades[claim_id]
+
+
+def _claims_of(store: Store, article_ids: Iterable[str]) -> dict[str, Claim]:
+    out = {}
+    for aid in sorted(article_ids):
+        for rid, kind, payload in store.derived(aid, "claims"):
+            if kind == "claim":
+                out[rid] = from_dict(Claim, payload)
+    return out
+
+
+def _relink_measure(store: Store, block: str, tab: credibility.Table) -> Iterator[tuple[str, str, Any]]:
+    _ms, measure, unit, region_key = block.split("|", 3)
+    region = None if region_key == "-" else region_key
+    rows = store.block_members(block, "claims")
+    origins = _origins(store, (aid for aid, _p in rows))
+    quantities: dict[str, list[Quantity]] = defaultdict(list)
+    values = []
+    for aid, payload in rows:
+        if aid not in origins:
+            continue
+        claim = from_dict(Claim, payload)
+        if any(q.qualifier == "relative" for q in claim.quantities) and aid not in quantities:
+            quantities[aid] = [from_dict(Quantity, p) for _r, k, p in store.derived(aid, "quantities") if k == "quantity"]
+        values.extend(timelines.claim_values(claim, origin=origins[aid][0], outlets=origins[aid][1],
+                                             article_quantities=quantities.get(aid, ()),
+                                             measure=measure, unit=unit, region=region))
+    if not values:
+        return
+    line = timelines.timeline(values, measure=measure, unit=unit, region=region)
+    yield "timeline", line.id, line
+    for disagreement in timelines.contradictions(line):
+        yield "disagreement", disagreement.id, disagreement
+    for grade in credibility.grade_values(line.values, tab):
+        yield "grade", _grade_id(grade, block), grade
+
+
+def _grade_id(grade: Grade, block: str) -> str:
+    return f"{grade.claim_id}:{hashlib.sha256(block.encode()).hexdigest()[:16]}"
+
+
+def grade_of(store: Store, claim: Claim, settings: Settings) -> Grade:
+    """A claim's grade: from the timelines and events it is part of, else its source alone."""
+    tab = credibility.table(settings.credibility)
+    held = [from_dict(Grade, g) for g in store.ledger_grades(claim.id)]
+    combined = credibility.combine(held, claim.claimant, tab)
+    if combined is not None:
+        return combined
+    letter, why = credibility.reliability(claim.claimant, tab)
+    return Grade(claim_id=claim.id, reliability=letter, credibility=6,
+                 reasons=(why, "no figure or event to compare it with"))
+
+
+# --- reading the ledger (the CLI, the API and exports call these) -------------------------
+
+def regions_named(place: str, gazetteer: Any | None) -> set[str]:
+    """ISO 3166-2 codes a user's place filter means: a code as given, or the divisions and
+    places of that name (their regions)."""
+    text = place.strip()
+    if len(text) <= 8 and (text.isupper() or "-" in text) and " " not in text:
+        return {text.upper()}
+    if gazetteer is None:
+        return set()
+    return {p.admin1 for p in gazetteer.lookup(text) if p.admin1}
+
+
+def _in_regions(region: str | None, regions: set[str] | None) -> bool:
+    if regions is None:
+        return True
+    return region is not None and any(region == r or (len(r) == 2 and region.startswith(r + "-")) for r in regions)
+
+
+def conflicts(store: Store, *, measure: str | None = None, regions: set[str] | None = None
+              ) -> list[tuple[Timeline, list[Disagreement]]]:
+    """Each measure's timeline with its disagreements and updates, filtered."""
+    prefix = f"ms|{measure}|" if measure else "ms|"
+    found: dict[str, list[Disagreement]] = defaultdict(list)
+    lines = [from_dict(Timeline, p) for p in store.ledger("timeline", block_prefix=prefix)]
+    for p in store.ledger("disagreement", block_prefix=prefix):
+        d = from_dict(Disagreement, p)
+        found[f"{d.measure}|{d.unit}|{d.region}"].append(d)
+    return [(line, found.get(f"{line.measure}|{line.unit}|{line.region}", []))
+            for line in lines if _in_regions(line.region, regions)]
+
+
+def find_ledger_event(store: Store, event_id: str) -> tuple[LedgerEvent, list[Event]] | None:
+    """A ledger event (by its id, a prefix of it, or the id of one of its reports) with the
+    per-article events it merges."""
+    for p in store.ledger("ledger_event"):
+        if p["id"].startswith(event_id) or event_id in p["event_ids"] \
+                or any(i.startswith(event_id) for i in p["event_ids"]) and len(event_id) >= 8:
+            le = from_dict(LedgerEvent, p)
+            members = set(le.event_ids)
+            reports = [from_dict(Event, ep) for aid in le.article_ids
+                       for rid, kind, ep in store.derived(aid, "events") if kind == "event" and rid in members]
+            order = {eid: n for n, eid in enumerate(le.event_ids)}
+            return le, sorted(reports, key=lambda e: order[e.id])
+    return None
+
+
+def ledger_events(store: Store) -> Iterator[LedgerEvent]:
+    for p in store.ledger("ledger_event"):
+        yield from_dict(LedgerEvent, p)

@@ -1,0 +1,238 @@
+"""Event merging: the reports of one real event, from any article, become one ledger event.
+
+Reports are compared only within a block (one ACLED type and sub-type in one region), so
+events of different types or regions never merge. Within a block two reports are the same
+event when
+
+- their dates overlap (widened by ``DATE_SLACK_DAYS``), or either date is unknown: ACLED
+  codes one event per place and day, so a town shelled on two days is two events;
+- their places are within the radius of the less precise of the two (``RADIUS_KM``), or
+  either is only a region (the block already holds one region);
+- their attackers agree: for anything but a battle, the sides of ``actor1`` are equal
+  when both are known (in a battle both sides fight, so the order of actors is free).
+
+Precise reports (a day and a settlement) are clustered first, greedily in a fixed order,
+each joining the closest cluster it is compatible with in full (complete linkage: a
+cluster never spans two villages farther apart than the radius). Vague reports (a region,
+a week, an unknown date) then join a cluster only when exactly one is compatible: a
+region-level report of a clash in a region with three clashes that day stays apart, as
+its own record, rather than being guessed into one (unless exactly one of them
+agrees with it on the territory that changed hands and on who acted). A report vague in both time and place
+(a region, a week) joins only copies of its own sentence (in one article and its
+copies); two vague reports merge otherwise only when both give the same day and the
+same place. Strategic developments / Other is a catch-all (an evacuation, a state of
+emergency): only copies of one sentence (in one article and its copies) merge. The order is the reports' own
+(date, article id, offset), never the order of arrival, so the ledger is the same
+whichever article came first.
+
+A merged event's fields: the most precise place and date among its reports (ties: the
+one most reports give, then the earliest); actors as most reports give them;
+fatalities as low (the smallest figure any report gives), best (the median of the best
+estimates) and high (the largest figure any report gives), each with its evidence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+import statistics
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from .records import Evidence, Event, LedgerEvent
+
+__all__ = ["merge_events", "DATE_SLACK_DAYS", "RADIUS_KM"]
+
+DATE_SLACK_DAYS = 0
+# Reports of one event name the same settlement or one a few km away ("near Sudzha").
+RADIUS_KM = {"point": 5.0, "near": 15.0}
+_PLACE_RANK = {"point": 0, "near": 1, "adm2": 2, "adm1": 3, "vague": 4, "country": 5, "unknown": 6}
+_DATE_RANK = {"day": 0, "days": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
+_FATAL_UNITS = frozenset({"fatalities"})
+_FATAL_MEASURES = frozenset({"fatalities", "civilian_fatalities"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Report:
+    event: Event
+    origin: str  # the canonical article
+    first: dt.date | None
+    last: dt.date | None
+    lat: float | None
+    lon: float | None
+    place_precision: str
+
+    @property
+    def precise(self) -> bool:
+        return self.first is not None and self.event.date.precision in ("day", "days") \
+            and self.place_precision in RADIUS_KM and self.lat is not None
+
+    @property
+    def order(self) -> tuple[str, str, int, str]:
+        return (self.event.date.start or "9999-12-31", self.event.evidence.article_id,
+                self.event.evidence.start, self.event.id)
+
+
+def _report(event: Event, origin: str) -> _Report:
+    place = event.place.place if event.place is not None else None
+    return _Report(event=event, origin=origin, first=_day(event.date.start), last=_day(event.date.end or event.date.start),
+                   lat=place.latitude if place else None, lon=place.longitude if place else None,
+                   place_precision=event.place.precision if event.place is not None else "unknown")
+
+
+def _day(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value[:10]) if value else None
+    except ValueError:
+        return None
+
+
+def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
+
+
+def _why_not(a: _Report, b: _Report) -> str | None:
+    """None when two reports can be the same event, else the reason they cannot."""
+    if a.event.sub_event_type == "Other" and not (a.origin == b.origin and _same_words(a, b)):
+        return "'Other' is a catch-all: only copies of one sentence are one event"
+    if a.first and b.first and a.last and b.last:
+        slack = dt.timedelta(days=DATE_SLACK_DAYS)
+        if a.first - slack > b.last or b.first - slack > a.last:
+            return "dates too far apart"
+    if a.lat is not None and b.lat is not None and a.place_precision in RADIUS_KM and b.place_precision in RADIUS_KM:
+        if km(a.lat, a.lon, b.lat, b.lon) > max(RADIUS_KM[a.place_precision], RADIUS_KM[b.place_precision]):
+            return "places too far apart"
+    if a.event.event_type != "Battles":
+        sa = a.event.actor1.side if a.event.actor1 else "unknown"
+        sb = b.event.actor1.side if b.event.actor1 else "unknown"
+        if "unknown" not in (sa, sb) and sa != sb:
+            return "different attackers"
+    return None
+
+
+def _same_words(a: _Report, b: _Report) -> bool:
+    """The same sentence in two copies of one article (within one article, two events from
+    one sentence are two events: the event stage found them apart)."""
+    if a.event.evidence.article_id == b.event.evidence.article_id:
+        return False
+    wa, wb = (set(re.findall(r"\w{3,}", r.event.evidence.text.casefold())) for r in (a, b))
+    return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6
+
+
+def _alike(a: _Report, b: _Report) -> bool:
+    """Whether vague report ``a`` may join ``b``: copies of one sentence always; otherwise
+    ``a`` must be precise in time or place, and ``b`` either precise or giving the same day
+    and the same place ("clashes in the region this week" may be any clash of the week)."""
+    if a.origin == b.origin and _same_words(a, b):
+        return True
+    day_a = a.first is not None and a.event.date.precision in ("day", "days")
+    point_a = a.place_precision in RADIUS_KM and a.lat is not None
+    if not (day_a or point_a):
+        return False
+    if b.precise:  # a region-level report of another article may be of any place in the region
+        return point_a or a.origin == b.origin
+    same_place = a.event.place is not None and b.event.place is not None and a.event.place.place is not None \
+        and b.event.place.place is not None and a.event.place.place.id == b.event.place.place.id
+    return day_a and a.first == b.first and b.event.date.precision in ("day", "days") and same_place
+
+
+def _agrees_on_detail(r: _Report, cluster: list[_Report]) -> bool:
+    side = r.event.actor1.side if r.event.actor1 else "unknown"
+    return r.event.territory_change != "none" and side != "unknown" and all(
+        m.event.territory_change == r.event.territory_change and m.event.actor1 is not None
+        and m.event.actor1.side == side for m in cluster)
+
+
+def _closeness(r: _Report, cluster: list[_Report]) -> tuple[float, float]:
+    days = min((abs((r.first - m.first).days) if r.first and m.first else 99) for m in cluster)
+    dist = min((km(r.lat, r.lon, m.lat, m.lon) if r.lat is not None and m.lat is not None else 9999.0)
+               for m in cluster)
+    return float(days), dist
+
+
+def merge_events(events: Sequence[tuple[Event, str]]) -> list[LedgerEvent]:
+    """Merge one block's unflagged events, given with their canonical article ids."""
+    reports = sorted((_report(e, origin) for e, origin in events), key=lambda r: r.order)
+    clusters: list[list[_Report]] = []
+    notes: dict[str, str] = {}
+    for r in (r for r in reports if r.precise):
+        fits = [c for c in clusters if all(_why_not(r, m) is None for m in c)]
+        if fits:
+            min(fits, key=lambda c: _closeness(r, c)).append(r)
+        else:
+            clusters.append([r])
+    for r in (r for r in reports if not r.precise):
+        fits = [c for c in clusters if all(_why_not(r, m) is None and _alike(r, m) for m in c)]
+        if len(fits) > 1:  # prefer the one event that agrees on what changed hands, and on who acted
+            fits = [c for c in fits if _agrees_on_detail(r, c)] or fits
+        if len(fits) == 1:
+            fits[0].append(r)
+            continue
+        if len(fits) > 1:
+            notes[r.event.id] = f"kept apart: {len(fits)} events could be the one it reports"
+        clusters.append([r])
+    return [_ledger_event(sorted(c, key=lambda r: r.order), notes) for c in clusters]
+
+
+def _ledger_event(members: list[_Report], notes: dict[str, str]) -> LedgerEvent:
+    head = members[0].event
+    place_of = Counter(m.event.place.place.id for m in members if m.event.place and m.event.place.place)
+    with_place = [m for m in members if m.event.place is not None and m.event.place.place is not None]
+    best_place = min(with_place, key=lambda m: (_PLACE_RANK.get(m.place_precision, 9),
+                                               -place_of[m.event.place.place.id], m.order), default=None)
+    starts = Counter(m.event.date.start for m in members if m.event.date.start)
+    best_date = min(members, key=lambda m: (_DATE_RANK.get(m.event.date.precision, 9),
+                                            -starts[m.event.date.start], m.order))
+    low, best, high, fatal_evidence = _fatalities(members)
+    changes = Counter(m.event.territory_change for m in members if m.event.territory_change != "none")
+    return LedgerEvent(
+        id="le" + hashlib.sha256(head.id.encode()).hexdigest()[:22],
+        event_type=head.event_type, sub_event_type=head.sub_event_type,
+        event_ids=tuple(m.event.id for m in members),
+        article_ids=tuple(dict.fromkeys(m.event.evidence.article_id for m in members)),
+        actor1=_most_given([m.event.actor1 for m in members]), actor2=_most_given([m.event.actor2 for m in members]),
+        place=best_place.event.place if best_place else None, date=best_date.event.date,
+        fatalities_low=low, fatalities_best=best, fatalities_high=high, fatalities_evidence=fatal_evidence,
+        territory_change=changes.most_common(1)[0][0] if changes else "none",
+        reasons=tuple(_reasons(members, notes)))
+
+
+def _most_given(actors: list) -> object:
+    known = [a for a in actors if a is not None]
+    if not known:
+        return None
+    counts = Counter((a.canonical or a.name, a.side) for a in known)
+    ranked = sorted(known, key=lambda a: (a.side == "unknown", -counts[(a.canonical or a.name, a.side)]))
+    return ranked[0]
+
+
+def _fatalities(members: list[_Report]) -> tuple[float | None, float | None, float | None, tuple[Evidence, ...]]:
+    figures = [q for m in members for q in m.event.quantities
+               if q.unit in _FATAL_UNITS or q.measure in _FATAL_MEASURES]
+    if not figures:
+        return None, None, None, ()
+    # low: the smallest figure anyone gives; high: the largest ("at least 5" gives 5 to both)
+    lows = [min(known) for q in figures for known in [[v for v in (q.low, q.best, q.high) if v is not None]] if known]
+    highs = [max(known) for q in figures for known in [[v for v in (q.low, q.best, q.high) if v is not None]] if known]
+    bests = [q.best for q in figures if q.best is not None]
+    return (min(lows) if lows else None, statistics.median(bests) if bests else None,
+            max(highs) if highs else None, tuple(dict.fromkeys(q.evidence for q in figures)))
+
+
+def _reasons(members: list[_Report], notes: dict[str, str]) -> list[str]:
+    head = members[0]
+    out = [f"{head.event.event_type} / {head.event.sub_event_type}: {len(members)} report(s) "
+           f"from {len({m.origin for m in members})} article(s)"]
+    for m in members[1:]:
+        days, dist = _closeness(m, [head])
+        where = f"{dist:.1f} km apart" if dist < 9999 else "same region"
+        when = f"{days:.0f} day(s) apart" if days < 99 else "a date unknown"
+        out.append(f"{m.event.id} joins {head.event.id}: {where}, {when}")
+    out.extend(f"{m.event.id} {notes[m.event.id]}" for m in members if m.event.id in notes)
+    return out

@@ -1,0 +1,99 @@
+"""The link stage over a store (both engines): blocks relinked from scratch, the same ledger
+whatever the order of arrival, and the readers the CLI and API use."""
+
+from __future__ import annotations
+
+from fogofwar import link, pipeline
+from fogofwar import records as rec
+from fogofwar.config import Settings
+from fogofwar.store import Store
+
+VILLAGE = rec.Place(id="v", name="Lipovka", kind="populated", country="RU", admin1="RU-BRY", latitude=52.0, longitude=33.0)
+REGION = rec.Place(id="r", name="Bryansk Oblast", kind="adm1", country="RU", admin1="RU-BRY")
+TEXTS = {
+    "A": "A drone struck a fuel depot in Lipovka on Monday. The ministry said its forces hold 40 settlements.",
+    "B": "Officials said a drone hit the fuel depot at Lipovka on Monday. Kyiv says it holds 95 settlements.",
+    "C": "An artillery barrage hit Lipovka on Wednesday. A monitor put the number at 40 settlements.",
+}
+CLAIMANTS = {"A": ("Defence ministry", "RU"), "B": ("General staff", "UA"), "C": ("Border monitor", "third_party")}
+
+
+def put(store: Store, key: str) -> str:
+    text = TEXTS[key]
+    a = rec.Article(id=f"{key}{'0' * 63}"[:64], text=text, published="2024-09-04")
+    store.put_document(article=a, report=rec.Report(id=f"r{key}", article_id=a.id, variant_id=a.id, outlet=f"Outlet {key}"),
+                       raw=None)
+    first = text.split(".")[0]
+    ev = rec.Evidence(article_id=a.id, start=0, end=len(first), text=first)
+    where = text.index("Lipovka")
+    mention = rec.PlaceMention(id=f"m{key}", name="Lipovka", place=VILLAGE, precision="point",
+                               evidence=rec.Evidence(article_id=a.id, start=where, end=where + 7, text="Lipovka"))
+    day = "2024-09-02" if key != "C" else "2024-09-04"
+    sub = "Air/drone strike" if key != "C" else "Shelling/artillery/missile attack"
+    who, side = CLAIMANTS[key]
+    claim_text = text.split(". ")[1]
+    cstart = text.index(claim_text)
+    figure = claim_text.split()[-2] + " settlements"
+    fstart = text.index(figure)
+    q = rec.Quantity(evidence=rec.Evidence(article_id=a.id, start=fstart, end=fstart + len(figure), text=figure),
+                     unit="settlements", low=float(figure.split()[0]), best=float(figure.split()[0]),
+                     high=float(figure.split()[0]), measure="settlements_controlled", region="RU-BRY", subject_side="UA")
+    claim = rec.Claim(id=f"c{key}", claimant=rec.Claimant(name=who, kind="institution", side=side), cue="said",
+                      evidence=rec.Evidence(article_id=a.id, start=cstart, end=cstart + len(claim_text), text=claim_text),
+                      quantities=(q,), as_of=rec.DateValue(start="2024-09-04", end="2024-09-04", precision="day"))
+    event = rec.Event(id=f"e{key}", evidence=ev, event_type="Explosions/Remote violence", sub_event_type=sub,
+                      actor1=rec.Actor(name="Ukrainian forces", side="UA"), place=mention,
+                      date=rec.DateValue(start=day, end=day, precision="day"), claim_ids=(claim.id,))
+    versions = rec.Versions(pipeline="test")
+    store.replace_derived(a.id, "events", [(event.id, "event", event)], versions)
+    store.replace_derived(a.id, "claims", [(claim.id, "claim", claim)], versions)
+    return a.id
+
+
+def ledger(store: Store) -> dict[str, list]:
+    return {kind: sorted((p for p in store.ledger(kind)), key=lambda p: str(p.get("id", p.get("claim_id"))))
+            for kind in ("ledger_event", "timeline", "disagreement", "grade")}
+
+
+def test_reports_of_one_strike_merge_and_figures_dispute(store: Store) -> None:
+    ids = [put(store, k) for k in "ABC"]
+    pipeline.link_articles(ids, store=store, settings=Settings())
+    events = list(link.ledger_events(store))
+    assert sorted(len(e.event_ids) for e in events) == [1, 2]
+    merged = next(e for e in events if len(e.event_ids) == 2)
+    found, reports = link.find_ledger_event(store, "eA")
+    assert found.id == merged.id and [r.id for r in reports] == ["eA", "eB"]
+    ((line, found_here),) = link.conflicts(store, measure="settlements_controlled")
+    # by as-of date, then claimant
+    assert [v.quantity.evidence.text for v in line.values] == ["40 settlements", "40 settlements", "95 settlements"]
+    disputed = {frozenset((d.a.claimant.side, d.b.claimant.side)) for d in found_here if d.status == "disputed"}
+    assert disputed == {frozenset({"RU", "UA"}), frozenset({"UA", "third_party"})}
+    assert link.conflicts(store, regions={"UA-63"}) == []
+    assert len(link.conflicts(store, regions={"RU"})) == 1
+    claim = rec.from_dict(rec.Claim, next(p for _a, p in store.records("claim") if p["id"] == "cA"))
+    grade = link.grade_of(store, claim, Settings())
+    assert (grade.reliability, grade.credibility) == ("C", 3)  # the monitor agrees, Kyiv does not
+    assert store.unstaged_ids(["link"]) == []
+
+
+def test_the_ledger_does_not_depend_on_arrival_order(store: Store, tmp_path) -> None:
+    from fogofwar.store import open_store
+
+    for key in "ABC":
+        pipeline.link_articles([put(store, key)], store=store, settings=Settings())
+    other = open_store(str(tmp_path / "reverse.db"))
+    try:
+        for key in "CBA":
+            pipeline.link_articles([put(other, key)], store=other, settings=Settings())
+        assert ledger(other) == ledger(store)
+    finally:
+        other.close()
+
+
+def test_relinking_after_a_change_drops_what_no_longer_holds(store: Store) -> None:
+    ids = [put(store, k) for k in "AB"]
+    pipeline.link_articles(ids, store=store, settings=Settings())
+    assert [len(e.event_ids) for e in link.ledger_events(store)] == [2]
+    store.replace_derived(ids[1], "events", [], rec.Versions(pipeline="test"))  # B's event is gone
+    pipeline.link_articles([ids[1]], store=store, settings=Settings())
+    assert [e.event_ids for e in link.ledger_events(store)] == [("eA",)]

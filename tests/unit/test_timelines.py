@@ -1,0 +1,88 @@
+"""Claim timelines: intervals from qualifiers, updates versus disagreements."""
+
+from __future__ import annotations
+
+import itertools
+
+import pytest
+
+from fogofwar.records import Claim, Claimant, ClaimValue, DateValue, Evidence, Quantity
+from fogofwar.timelines import agree, claim_values, contradictions, interval, timeline
+
+_n = itertools.count()
+
+
+def qty(text: str, qualifier: str = "exact", low: float | None = None, best: float | None = None,
+        high: float | None = None, *, article: str = "A", start: int | None = None, relative_to: str | None = None,
+        subject: str | None = "UA") -> Quantity:
+    s = next(_n) * 50 if start is None else start
+    return Quantity(evidence=Evidence(article_id=article, start=s, end=s + len(text), text=text), unit="km2",
+                    qualifier=qualifier, low=low, best=best, high=high, measure="area_controlled_km2",
+                    relative_to=relative_to, region="RU-BRY", subject_side=subject)
+
+
+def value(q: Quantity, who: str, side: str, day: str | None, *, origin: str | None = None) -> ClaimValue:
+    span = interval(q)
+    return ClaimValue(claim_id=f"c{next(_n)}", article_id=q.evidence.article_id,
+                      claimant=Claimant(name=who, kind="person", side=side), quantity=q,
+                      as_of=DateValue(start=day, end=day, precision="day") if day else DateValue(),
+                      origin=origin or q.evidence.article_id, low=span[0], high=span[1])
+
+
+@pytest.mark.parametrize(("q", "expected"), [
+    (qty("117", "exact", 117, 117, 117), (117, 117)),
+    (qty("around 200", "approximately", None, 200, None), (180, 220)),
+    (qty("more than 100", "more_than", 100, None, None), (100, None)),
+    (qty("up to 300", "up_to", None, None, 300), (0, 300)),
+    (qty("from one to two", "range", 1, None, 2), (1, 2)),
+])
+def test_intervals_respect_qualifiers(q: Quantity, expected: tuple) -> None:
+    low, high = interval(q)
+    assert low == pytest.approx(expected[0]) and (high == pytest.approx(expected[1]) if expected[1] else high is None)
+
+
+def test_relative_figure_is_a_share_of_its_referent() -> None:
+    ref = qty("1,200 km2", "exact", 1200, 1200, 1200)
+    half = qty("less than half", "relative", None, None, 0.5, relative_to="1,200 km2")
+    assert interval(half, ref) == (0.0, 600.0)
+    assert interval(half) is None  # without its referent it says nothing
+
+
+def test_more_than_agrees_with_a_larger_exact_figure_but_not_a_smaller_one() -> None:
+    over = value(qty("more than 100", "more_than", 100), "A", "UA", "2024-09-01")
+    assert agree(over, value(qty("102", "exact", 102, 102, 102), "B", "RU", "2024-09-01"))
+    assert not agree(over, value(qty("60", "exact", 60, 60, 60), "B", "RU", "2024-09-01"))
+
+
+def test_same_claimant_later_is_an_update_other_side_same_time_a_disagreement() -> None:
+    values = [value(qty("900", "exact", 900, 900, 900), "General K", "UA", "2024-09-01"),
+              value(qty("1,050", "exact", 1050, 1050, 1050), "General K", "UA", "2024-09-05"),
+              value(qty("400", "exact", 400, 400, 400), "Governor P", "RU", "2024-09-02"),
+              value(qty("around 1,000", "approximately", None, 1000, None), "Analyst Q", "third_party", "2024-09-05")]
+    line = timeline(values, measure="area_controlled_km2", unit="km2", region="RU-BRY")
+    found = contradictions(line)
+    updates = [(d.a.claimant.name, d.b.claimant.name) for d in found if d.status == "updated"]
+    disputes = {frozenset((d.a.claimant.name, d.b.claimant.name)) for d in found if d.status == "disputed"}
+    assert updates == [("General K", "General K")]
+    # 400 (2nd) is at most three days from each other figure; K's 1,050 and Q's ~1,000 agree
+    assert disputes == {frozenset({"General K", "Governor P"}), frozenset({"Analyst Q", "Governor P"})}
+
+
+def test_undated_figures_and_different_subjects_are_never_disputes() -> None:
+    a = value(qty("900", "exact", 900, 900, 900), "General K", "UA", "2024-09-01")
+    undated = value(qty("400", "exact", 400, 400, 400), "Governor P", "RU", None)
+    other_subject = value(qty("400", "exact", 400, 400, 400, subject="RU"), "Governor P", "RU", "2024-09-01")
+    line = timeline([a, undated, other_subject], measure="area_controlled_km2", unit="km2", region="RU-BRY")
+    assert [d for d in contradictions(line) if d.status == "disputed"] == []
+
+
+def test_claim_values_leave_out_the_figure_another_one_is_a_share_of() -> None:
+    text = "less than half of the 1,200 km2"
+    half = qty("less than half", "relative", None, None, 0.5, start=0, relative_to="1,200 km2")
+    ref = qty("1,200 km2", "exact", 1200, 1200, 1200, start=text.index("1,200"))
+    claim = Claim(id="c", evidence=Evidence(article_id="A", start=0, end=len(text), text=text),
+                  claimant=Claimant(name="Analyst Q", kind="person", side="third_party"), cue="said",
+                  quantities=(half, ref), as_of=DateValue(start="2024-09-05", end="2024-09-05", precision="day"))
+    (v,) = claim_values(claim, origin="A", outlets=(), article_quantities=(half, ref),
+                        measure="area_controlled_km2", unit="km2", region="RU-BRY")
+    assert v.quantity is half and (v.low, v.high) == (0.0, 600.0)
