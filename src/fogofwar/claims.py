@@ -415,21 +415,39 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
     seen: list[Claimant] = []
     out: list[Claim] = []
     for sent in doc.sents:
+        found = []
         for attr in _attributions(sent, lex):
             claimant = _claimant(attr, article, lex, seen, ctx)
-            if claimant is None:
-                continue
-            seen.append(claimant)
-            start, end = sent.start_char, sent.end_char
+            if claimant is not None:
+                seen.append(claimant)
+                found.append((attr, claimant))
+        start, end = sent.start_char, sent.end_char
+        owners = _owners([q for q in quantities if start <= q.evidence.start and q.evidence.end <= end],
+                         [attr.cue_token.idx for attr, _c in found])
+        for n, (attr, claimant) in enumerate(found):
             evidence = Evidence(article_id=article.id, start=start, end=end, text=article.text[start:end])
-            inside = tuple(_about(q, (start, end), article.text, places, claimant, lex)
-                           for q in quantities if start <= q.evidence.start and q.evidence.end <= end)
+            inside = tuple(_about(q, (start, end), article.text, places, claimant, lex) for q, owner in owners
+                           if owner == n)
             hedges = _hedges(sent.text, lex)
             if attr.cue == "claimed" and "claimed" not in hedges:
                 hedges = (*hedges, "claimed")
             out.append(Claim(id=_claim_id(article.id, attr.cue_token.idx), evidence=evidence, claimant=claimant,
                              cue=attr.cue, stance=attr.stance, hedges=hedges, quantities=inside,
                              as_of=_as_of(article, (start, end)), versions=versions))
+    return out
+
+
+def _owners(figures: Sequence[Quantity], cues: Sequence[int]) -> list[tuple[Quantity, int]]:
+    """Which attribution of a sentence each figure belongs to: the nearest cue before it
+    ("Russia claims it is less than half of the area Ukraine claims": the half is Russia's),
+    else the first one after it ("More than 100 were taken, Kyiv said")."""
+    out = []
+    for q in figures:
+        before = [n for n, at in enumerate(cues) if at <= q.evidence.start]
+        if before:
+            out.append((q, max(before, key=lambda n: cues[n])))
+        elif cues:
+            out.append((q, min(range(len(cues)), key=lambda n: cues[n])))
     return out
 
 

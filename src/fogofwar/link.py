@@ -161,15 +161,15 @@ def _relink_measure(store: Store, block: str, tab: credibility.Table) -> Iterato
     rows = store.block_members(block, "claims")
     origins = _origins(store, (aid for aid, _p in rows))
     quantities: dict[str, list[Quantity]] = defaultdict(list)
+    claims = [(aid, from_dict(Claim, payload)) for aid, payload in rows if aid in origins]
+    subjects = {(q.evidence.article_id, q.evidence.start): q.subject_side
+                for _aid, claim in claims for q in claim.quantities if q.subject_side}
     values = []
-    for aid, payload in rows:
-        if aid not in origins:
-            continue
-        claim = from_dict(Claim, payload)
+    for aid, claim in claims:
         if any(q.qualifier == "relative" for q in claim.quantities) and aid not in quantities:
             quantities[aid] = [from_dict(Quantity, p) for _r, k, p in store.derived(aid, "quantities") if k == "quantity"]
         values.extend(timelines.claim_values(claim, origin=origins[aid][0], outlets=origins[aid][1],
-                                             article_quantities=quantities.get(aid, ()),
+                                             article_quantities=quantities.get(aid, ()), subjects=subjects,
                                              measure=measure, unit=unit, region=region))
     if not values:
         return

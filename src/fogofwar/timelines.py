@@ -9,13 +9,15 @@ figure). Two figures agree when their intervals meet within ``TOLERANCE``. When 
   consecutive changes along that claimant's or side's line are kept, oldest first);
 - different claimants of different sides (a third party counts as its own) about the
   same time (as-of dates at most ``SAME_TIME_DAYS`` apart) is a *disagreement*;
-- figures whose as-of date is unknown are never called a disagreement: nothing says they
-  speak of the same moment;
+- figures whose as-of date is unknown are called a disagreement only when one article
+  sets them side by side (an undated roundup); across articles nothing says they speak of
+  the same moment;
 - figures about different subjects (Ukraine's losses and Russia's) are never compared.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from collections.abc import Sequence
@@ -28,7 +30,7 @@ __all__ = ["claim_values", "interval", "timeline", "contradictions", "agree", "c
 
 APPROX = 0.10  # "around", "some", "roughly": ±10% (the gold set's "about 1,000" vs "1,050" agree)
 TOLERANCE = 0.02  # rounding between outlets ("1,263" vs "1,260")
-SAME_TIME_DAYS = 3  # a weekly briefing and a daily one about the same situation
+SAME_TIME_DAYS = 7  # one reporting week: a weekly briefing and a daily one speak of the same situation
 
 
 def interval(q: Quantity, ref: Quantity | None = None) -> tuple[float | None, float | None] | None:
@@ -64,10 +66,12 @@ def claimant_key(value: Any) -> str:
 
 
 def claim_values(claim: Claim, *, origin: str, outlets: Sequence[str], article_quantities: Sequence[Quantity],
-                 measure: str, unit: str, region: str | None) -> list[ClaimValue]:
+                 measure: str, unit: str, region: str | None,
+                 subjects: dict[tuple[str, int], str] | None = None) -> list[ClaimValue]:
     """The claim's figures on one measure, as timeline values. A figure that another one in
     the claim is a share of ("less than half of the 1,263 km² claimed") is the other
-    claimant's, not this one's, and is left out."""
+    claimant's, not this one's, and is left out; the share is about what that figure is
+    about (its subject, from ``subjects``: (article id, start) -> side, as other claims say)."""
     pool = list(article_quantities) or list(claim.quantities)
     referents = {(r.evidence.start, r.evidence.end) for q in claim.quantities if q.qualifier == "relative"
                  for r in [_referent(q, claim.quantities, nearest=True)] if r is not None}
@@ -77,6 +81,10 @@ def claim_values(claim: Claim, *, origin: str, outlets: Sequence[str], article_q
                 or (q.evidence.start, q.evidence.end) in referents:
             continue
         ref = (_referent(q, claim.quantities, nearest=True) or _referent(q, pool)) if q.qualifier == "relative" else None
+        if ref is not None:
+            subject = ref.subject_side or (subjects or {}).get((ref.evidence.article_id, ref.evidence.start))
+            if subject:
+                q = dataclasses.replace(q, subject_side=subject)
         span = interval(q, ref)
         if span is None:
             continue
@@ -136,7 +144,11 @@ def _subjects_differ(a: ClaimValue, b: ClaimValue) -> bool:
 
 
 def same_time(a: ClaimValue, b: ClaimValue) -> bool:
+    """As-of dates at most a reporting week apart, or both unknown in one article (an
+    undated roundup sets the two sides' figures side by side, as they stand)."""
     da, db = _day(a), _day(b)
+    if da is None and db is None:
+        return a.origin == b.origin
     return da is not None and db is not None and abs((da - db).days) <= SAME_TIME_DAYS
 
 

@@ -78,11 +78,12 @@ def test_undated_figures_and_different_subjects_are_never_disputes() -> None:
 
 def test_claim_values_leave_out_the_figure_another_one_is_a_share_of() -> None:
     text = "less than half of the 1,200 km2"
-    half = qty("less than half", "relative", None, None, 0.5, start=0, relative_to="1,200 km2")
-    ref = qty("1,200 km2", "exact", 1200, 1200, 1200, start=text.index("1,200"))
+    half = qty("less than half", "relative", None, None, 0.5, start=0, relative_to="1,200 km2", subject=None)
+    ref = qty("1,200 km2", "exact", 1200, 1200, 1200, start=text.index("1,200"), subject="UA")
     claim = Claim(id="c", evidence=Evidence(article_id="A", start=0, end=len(text), text=text),
                   claimant=Claimant(name="Analyst Q", kind="person", side="third_party"), cue="said",
                   quantities=(half, ref), as_of=DateValue(start="2024-09-05", end="2024-09-05", precision="day"))
     (v,) = claim_values(claim, origin="A", outlets=(), article_quantities=(half, ref),
                         measure="area_controlled_km2", unit="km2", region="RU-BRY")
-    assert v.quantity is half and (v.low, v.high) == (0.0, 600.0)
+    assert v.quantity.evidence == half.evidence and (v.low, v.high) == (0.0, 600.0)
+    assert v.quantity.subject_side == "UA"  # a share of the area Ukraine holds is about Ukraine's control
