@@ -372,12 +372,16 @@ def _same_name(claimant: Claimant, seen: list[Claimant]) -> Claimant:
     return claimant
 
 
+_LEADING_JUNK = re.compile(r"^[\W\d_]+")  # a timestamp or bullet before a name ("14:20 | Smirnov")
+
+
 def _display_name(span: Any) -> str:
     people = [e for e in _ents(span) if e[2] == "PERSON"]
     if people:
-        return people[0][3]
+        return _LEADING_JUNK.sub("", people[0][3]) or people[0][3]
     words = [t.text for t in span if t.lower_ not in ("a", "an", "the")]
-    return " ".join(words) or span.text
+    name = " ".join(words) or span.text
+    return _LEADING_JUNK.sub("", name) or name
 
 
 def _hedges(sent_text: str, lex: ClaimLexicon) -> tuple[str, ...]:

@@ -422,6 +422,39 @@ def event_cmd(ctx: click.Context, event_id: str, as_json: bool) -> int:
     return EXIT_OK
 
 
+@cli.command("sitrep")
+@click.option("--place", required=True, help="The region: a name (\"Kursk Oblast\") or an ISO 3166-2 code (RU-KRS).")
+@click.option("--date", "day", required=True, help="The day, YYYY-MM-DD.")
+@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", help="Markdown or a standalone HTML page.")
+@click.pass_context
+@_guard
+def sitrep_cmd(ctx: click.Context, place: str, day: str, fmt: str) -> int:
+    """A daily situation report of one region, generated from the ledger."""
+    import datetime as dt
+
+    from . import link, sitrep
+
+    try:
+        dt.date.fromisoformat(day)
+    except ValueError:
+        click.echo(f"error: --date {day!r} is not a YYYY-MM-DD date", err=True)
+        return EXIT_USAGE
+    settings = _settings(ctx)
+    store = _open(settings)
+    try:
+        from .gazetteer import open_gazetteer
+
+        regions = link.regions_named(place, open_gazetteer())
+        if not regions:
+            click.echo(f"error: no region is named {place!r}; try its ISO 3166-2 code (e.g. RU-KRS)", err=True)
+            return EXIT_ERROR
+        report = sitrep.build(store, regions=regions, place=place, day=day)
+    finally:
+        store.close()
+    click.echo(sitrep.to_html(report) if fmt == "html" else sitrep.to_markdown(report), nl=False)
+    return EXIT_OK
+
+
 @cli.command("rejected")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines.")
 @click.pass_context

@@ -30,6 +30,7 @@ _PERIOD_START = re.compile(r"\b(?:since|from|between|until|till|before|after|by)
 _WEEKDAY = re.compile(r"\b(?:on\s+|last\s+|early\s+on\s+|late\s+on\s+)?(?P<weekday>" + "|".join(_WEEKDAYS) + r")\b", re.I)
 _TODAY = re.compile(r"\b(?:today|this morning|this afternoon|this evening|since the start of the day)\b", re.I)
 _YESTERDAY = re.compile(r"\b(?:yesterday|last night)\b", re.I)
+_OVERNIGHT = re.compile(r"\bovernight\b", re.I)
 
 
 def _explicit_patterns() -> re.Pattern[str]:
@@ -122,4 +123,8 @@ def _relative(sentence: str, day: dt.date) -> tuple[DateValue, int, int] | None:
     if m:
         when = (day - dt.timedelta(days=1)).isoformat()
         return DateValue(start=when, end=when, precision="day"), m.start(), m.end()
+    m = _OVERNIGHT.search(sentence)  # the night before the report: two days
+    if m:
+        return DateValue(start=(day - dt.timedelta(days=1)).isoformat(), end=day.isoformat(),
+                         precision="days"), m.start(), m.end()
     return None

@@ -1,14 +1,16 @@
 """Events: what happened on the ground, ACLED-coded, with context flags.
 
-Cue verbs and nouns (``data/events.json``) propose an event and its ACLED type;
-words of its clause refine the sub-type ("drones" make a strike an air/drone
-strike, "downed" makes it disrupted weapons use). Actors come from actor words of
-the clause (the cue's subject first), the place from the place mentions of the
-sentence (the most precise), the date from the sentence's own time words against
-the publication date, and the flags from the grammar: a vow or plan is ``future``,
-"if" or "would" ``hypothetical``, a negated cue ``negated``, an earlier year
-``historical``. Flagged statements are kept, flagged, never coded as events that
-happened.
+Cue verbs and nouns (``data/events.json``) propose events. Cues of one clause are one
+event ("repelled a series of attacks"); a nested cue is an event of its own when it heads
+its own clause ("..., while fighting continued near B"), carries its own year (background),
+or names a place of its own ("crossed near A, with clashes reported around B"). The event's
+type comes from its head cue, or from the noun that is the subject, agent or object of a
+light verb ("strikes destroyed", "launched an incursion"); words of the clause refine the
+sub-type, the first means named winning. Actors come from actor words (the subject first)
+and from what the text implies: the reporting side, the soil struck, the civilians hurt. The
+place is the most precise one of the event's clause, the date from the sentence's time words
+against the publication date, and the flags from the grammar around the event's predicate.
+Flagged statements are kept, flagged, never coded as events that happened.
 """
 
 from __future__ import annotations
@@ -19,17 +21,21 @@ import hashlib
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from . import dates
 from .records import Actor, Claim, DateValue, Event, Evidence, PlaceMention, Quantity, Versions
 
 __all__ = ["find_events", "lexicon", "resolve_date"]
 
 _PRECISION_RANK = {"point": 0, "near": 1, "adm2": 2, "adm1": 3, "vague": 4, "country": 5, "unknown": 6}
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
 _YEAR = re.compile(r"\b(1[89]\d\d|20[0-4]\d)\b")
+# "MOSCOW/KYIV, Aug 7 (Meridian) -": where the reporter filed from, not where anything happened
+_DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][A-Z .'/-]{2,40},[^\n]{0,30}?\([^)\n]{1,40}\)[ \t]*[-–—]")
+_CLAUSE_DEPS = frozenset({"conj", "advcl", "ccomp", "parataxis"})
+_RELATIVE = frozenset({"that", "which", "who", "whom", "whose"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,14 +51,21 @@ class _ActorWords:
 class EventLexicon:
     version: str
     verbs: dict[str, tuple[str, str]]
-    nouns: tuple[tuple[str, tuple[str, str]], ...]
-    refine: tuple[tuple[str, str, str, str], ...]
+    nouns: dict[str, tuple[str, str]]
+    noun_pattern: re.Pattern[str]
+    refine: tuple[tuple[str, str, str, str, frozenset[str] | None], ...]
     territory: dict[str, str]
     actors: tuple[_ActorWords, ...]
     future: frozenset[str]
-    hypothetical: frozenset[str]
-    negated: frozenset[str]
-    particles: dict[str, str]
+    future_aux: frozenset[str]
+    hypothetical_aux: frozenset[str]
+    conditional: frozenset[str]
+    negating: frozenset[str]
+    particles: dict[str, frozenset[str]]
+    objects: dict[str, frozenset[str]]
+    fixed: frozenset[str]
+    defer: frozenset[str]
+    casualty: frozenset[str]
 
 
 @functools.cache
@@ -65,116 +78,386 @@ def lexicon() -> EventLexicon:
         words = tuple(sorted(a["words"], key=len, reverse=True))
         pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
         actors.append(_ActorWords(words, a["canonical"], a["side"], a["inter"], pattern))
+    nouns = {k: tuple(v) for k, v in raw["noun_cues"].items()}
+    phrases = sorted(nouns, key=len, reverse=True)
+    flags = raw["flags"]
     return EventLexicon(
         version=f"{raw['version']}-{digest}", verbs={k: tuple(v) for k, v in raw["verb_cues"].items()},
-        nouns=tuple(sorted(((k, tuple(v)) for k, v in raw["noun_cues"].items()), key=lambda kv: -len(kv[0]))),
-        refine=tuple(tuple(r) for r in raw["refine"]["rules"]), territory=territory, actors=tuple(actors),
-        future=frozenset(raw["flags"]["future"]), hypothetical=frozenset(raw["flags"]["hypothetical"]),
-        negated=frozenset(raw["flags"]["negated"]), particles=dict(raw.get("only_with_particle", {})))
+        nouns=nouns, noun_pattern=re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")(?:e?s)?\b"),
+        refine=tuple((r[0], r[1], r[2], r[3], frozenset(r[4]) if len(r) > 4 else None) for r in raw["refine"]["rules"]),
+        territory=territory, actors=tuple(actors), future=frozenset(flags["future"]),
+        future_aux=frozenset(flags["future_aux"]), hypothetical_aux=frozenset(flags["hypothetical_aux"]),
+        conditional=frozenset(flags["conditional"]), negating=frozenset(flags["negating_verbs"]),
+        particles={k: frozenset(v) for k, v in raw["only_with_particle"].items()},
+        objects={k: frozenset(v) for k, v in raw["only_with_object"].items() if not k.startswith("_")},
+        fixed=frozenset(raw["fixed_subtype"]["cues"]), defer=frozenset(raw["defer_to_argument"]["lemmas"]),
+        casualty=frozenset(raw["casualty_only"]["lemmas"]))
 
+
+# --- cues and their grouping into events ---------------------------------------------------
 
 @dataclass(frozen=True, slots=True)
 class _Cue:
     token: Any
-    start: int
-    end: int
+    key: str  # the lemma or noun phrase that matched
     event_type: str
     sub_event_type: str
 
+    @property
+    def start(self) -> int:
+        return self.token.left_edge.idx
 
-def _cues(sent: Any, lex: EventLexicon) -> list[_Cue]:
-    """One cue per clause: verbs by lemma, then nouns by phrase where no verb cue covers them."""
+    @property
+    def end(self) -> int:
+        return self.token.right_edge.idx + len(self.token.right_edge)
+
+
+@dataclass(slots=True)
+class _Group:
+    """One event's cues: the head cue, the cues merged into it, and its evidence span."""
+
+    head: _Cue
+    members: list[_Cue]
+    start: int
+    end: int
+    inner: list[tuple[int, int]] = field(default_factory=list)  # spans of separate events nested in it
+
+
+def _raw_cues(sent: Any, lex: EventLexicon, place_spans: Sequence[tuple[int, int]]) -> list[_Cue]:
     found: list[_Cue] = []
     for tok in sent:
-        if tok.pos_ == "VERB" and tok.lemma_.lower() in lex.verbs:
-            particle = lex.particles.get(tok.lemma_.lower())
-            if particle and not any(c.lower_ == particle for c in tok.children):
-                continue  # "shoot" alone is not "shoot down", "set" not "set up"
-            etype, sub = lex.verbs[tok.lemma_.lower()]
-            start, end = tok.left_edge.idx, tok.right_edge.idx + len(tok.right_edge)
-            found.append(_Cue(tok, start, end, etype, sub))
-    lower = sent.text.lower()
-    for phrase, (etype, sub) in lex.nouns:
-        for m in re.finditer(rf"\b{re.escape(phrase)}\b", lower):
-            start = sent.start_char + m.start()
-            if any(c.token.idx <= start < c.end and c.start <= start for c in found):
-                continue
-            span = sent.doc.char_span(start, start + len(phrase), alignment_mode="expand")
-            if span is None:
-                continue
-            root = span.root
-            found.append(_Cue(root, root.left_edge.idx, root.right_edge.idx + len(root.right_edge), etype, sub))
-    return _one_per_clause(found)
-
-
-def _one_per_clause(cues: list[_Cue]) -> list[_Cue]:
-    """Keep the outermost cue of each type: "repelled a series of attacks" is one clash."""
-    kept: list[_Cue] = []
-    for cue in sorted(cues, key=lambda c: c.start - c.end):
-        # background told in a relative clause with its own year ("who invaded in 2014") is an
-        # event of its own (flagged historical), not part of the main clause's event
-        own_clause = cue.token.pos_ == "VERB" and cue.token.dep_ in ("relcl", "acl") and any(
-            _YEAR.fullmatch(t.text) for t in cue.token.subtree)
-        if not own_clause and any(k.event_type == cue.event_type and k.start <= cue.token.idx < k.end for k in kept):
+        lemma = tok.lemma_.lower()
+        if tok.pos_ == "VERB" and lemma in lex.verbs and _verb_counts(tok, lemma, lex, place_spans):
+            found.append(_Cue(tok, lemma, *lex.verbs[lemma]))
+    taken = {c.token.i for c in found}
+    for m in lex.noun_pattern.finditer(sent.text.lower()):
+        phrase = next((p for p in (m.group(0), m.group(0)[:-1], m.group(0)[:-2]) if p in lex.nouns), None)
+        start = sent.start_char + m.start()
+        span = sent.doc.char_span(start, sent.start_char + m.end(), alignment_mode="expand")
+        if phrase is None or span is None or span.root.i in taken:
             continue
-        kept.append(cue)
-    return sorted(kept, key=lambda c: c.token.idx)
+        taken.add(span.root.i)
+        found.append(_Cue(span.root, phrase, *lex.nouns[phrase]))
+    return found
 
 
-def _refined(cue: _Cue, text: str, lex: EventLexicon) -> tuple[str, str]:
-    clause = text.lower()
+def _verb_counts(tok: Any, lemma: str, lex: EventLexicon, place_spans: Sequence[tuple[int, int]]) -> bool:
+    """"shoot" alone is not "shoot down"; "taken to hospital" is not "took the village"."""
+    particles = lex.particles.get(lemma)
+    if particles and not any(c.lower_ in particles for c in tok.children if c.dep_ in ("prt", "advmod", "prep")):
+        return False
+    wanted = lex.objects.get(lemma)
+    if not wanted:
+        return True
+    for obj in _objects(tok):
+        if obj.lemma_.lower() in wanted:
+            return True
+        if "@place" in wanted and (obj.pos_ == "PROPN" or any(s <= obj.idx < e for s, e in place_spans)):
+            return True
+    return False
+
+
+def _objects(tok: Any) -> list[Any]:
+    out = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    out += [g for c in tok.children if c.dep_ == "prep" for g in c.children if g.dep_ == "pobj"]
+    return out + [c for o in out for c in o.conjuncts]
+
+
+def _groups(cues: list[_Cue], place_at: dict[int, str]) -> list[_Group]:
+    """Cues nested in another cue's clause merge into its event unless they stand apart."""
+    groups: list[_Group] = []
+    owner: dict[int, _Group] = {}  # token index of every kept cue -> its group
+    types = {c.token.i: c.event_type for c in cues}
+    for cue in sorted(cues, key=lambda c: (c.start - c.end, c.token.i)):
+        anchors = [t for t in (cue.token, *cue.token.ancestors) if t.i in owner]
+        anchor = anchors[0] if anchors else None
+        if anchor is not None and not _stands_apart(cue.token, anchor, place_at, lambda t: types[t.i]):
+            owner[anchor.i].members.append(cue)
+            owner[cue.token.i] = owner[anchor.i]
+            continue
+        group = _Group(cue, [cue], cue.start, cue.end)
+        if anchor is not None:
+            owner[anchor.i].inner.append((cue.start, cue.end))
+        groups.append(group)
+        owner[cue.token.i] = group
+    for g in groups:
+        _widen_to_predicate(g, groups, owner)
+    for g in groups:  # separate events nested in an event are cut from its evidence, as finally spanned
+        g.inner = [(o.start, o.end) for o in groups if o is not g and g.head.token.is_ancestor(o.head.token)] + [
+            span for span in g.inner if span not in {(o.head.start, o.head.end) for o in groups}]
+        g.start, g.end = _trimmed(g)
+    return sorted(groups, key=lambda g: g.head.token.i)
+
+
+def _widen_to_predicate(group: _Group, groups: list[_Group], owner: dict[int, _Group]) -> None:
+    """A noun cue that is the subject of a plain verb takes that verb's clause as its own:
+    "fighting continued near B" happened near B, and "fighting raged in 1943" in 1943."""
+    tok = group.head.token
+    pred = tok.head
+    if tok.dep_ not in ("nsubj", "nsubjpass") or pred.pos_ not in ("VERB", "AUX") or pred.i in owner:
+        return
+    group.start, group.end = pred.left_edge.idx, pred.right_edge.idx + len(pred.right_edge)
+    for other in groups:
+        t = other.head.token
+        if other is not group and pred.left_edge.i <= t.i <= pred.right_edge.i and not tok.is_ancestor(t):
+            group.inner.append((other.start, other.end))
+
+
+def _stands_apart(tok: Any, anchor: Any, place_at: dict[int, str], cue_type: Any) -> bool:
+    if tok.i == anchor.i:
+        return False
+    if _own_year(tok):
+        return True  # background with its own year ("since the invasion of 2022") is its own event
+    inner = {place_at[i] for i in range(tok.left_edge.i, tok.right_edge.i + 1) if i in place_at}
+    outer = {place_at[i] for i in range(anchor.left_edge.i, anchor.right_edge.i + 1)
+             if i in place_at and not tok.left_edge.i <= i <= tok.right_edge.i}
+    t = tok
+    while t.i != anchor.i:
+        if t.dep_ in _CLAUSE_DEPS and _own_subject(t):
+            # a clause of its own ("artillery hit A, while fighting continued near B") is another
+            # event when it says something else, or when both clauses name their own places;
+            # "12 were killed and 20 injured" is one toll
+            return cue_type(tok) != cue_type(anchor) or bool(inner and outer and not inner & outer)
+        t = t.head
+    return False
+
+
+def _own_subject(tok: Any) -> bool:
+    return any(c.dep_ in ("nsubj", "nsubjpass", "expl") and c.lower_ not in _RELATIVE for c in tok.children)
+
+
+def _own_year(tok: Any) -> bool:
+    return tok.dep_ not in ("ROOT",) and any(_YEAR.fullmatch(t.text) for t in tok.subtree)
+
+
+def _trimmed(group: _Group) -> tuple[int, int]:
+    """The head's clause without separate events at its edges (their words are not its evidence)."""
+    start, end = group.start, group.end
+    head = group.head.token.idx
+    for s, e in sorted(group.inner):
+        if s > head:
+            end = min(end, s)
+        elif e <= head:
+            start = max(start, e)
+    return start, end
+
+
+def _descriptive(group: _Group) -> bool:
+    """A participle or passive relative clause describing a thing ("rockets fired from a launcher",
+    "the building that was hit", "an officer fighting near the city") reports no event by itself."""
+    tok = group.head.token
+    if tok.pos_ != "VERB" or _own_year(tok):
+        return False
+    if tok.dep_ == "acl":
+        return True
+    return tok.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.lower_ in _RELATIVE for c in tok.children)
+
+
+def _characterises(group: _Group, groups: list[_Group]) -> bool:
+    """"The heaviest fighting was near A, where troops attacked 41 times": a superlative noun
+    sizes up an event the sentence reports anyway (unless it is background with its own year)."""
+    tok = group.head.token
+    return tok.pos_ == "NOUN" and not _own_year(tok) and any(c.tag_ in ("JJS", "RBS") for c in tok.children) and any(
+        g is not group and g.head.event_type == group.head.event_type for g in groups)
+
+
+def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]:
+    """The event's type from its head cue, or from the noun a light verb carries; then refined
+    by the first means named in the clause, unless the cue names its own means."""
+    cue = group.head
+    if cue.key in lex.defer:
+        args = _arguments(cue.token)
+        named = [m for m in group.members if m is not cue and m.token.i in args]
+        if named:
+            cue = min(named, key=lambda m: m.token.i)
     etype, sub = cue.event_type, cue.sub_event_type
-    for word, from_type, to_type, to_sub in lex.refine:
-        if from_type == cue.event_type and re.search(rf"\b{re.escape(word)}\b", clause):
-            return to_type, to_sub
-    return etype, sub
+    if cue.key in lex.fixed:
+        return etype, sub, cue
+    clause = text[group.start:group.end].lower()
+    best: tuple[int, int, str, str] | None = None
+    for word, from_type, to_type, to_sub, lemmas in lex.refine:
+        if from_type != etype or (lemmas is not None and cue.key not in lemmas):
+            continue
+        m = re.search(rf"\b{re.escape(word)}\b", clause)
+        if m and (best is None or (m.start(), -len(word)) < best[:2]):
+            best = (m.start(), -len(word), to_type, to_sub)
+    return (best[2], best[3], cue) if best else (etype, sub, cue)
 
 
-def _actors(cue: _Cue, sent: Any, article_id: str, lex: EventLexicon) -> list[Actor]:
-    """Actors named in the cue's sentence, the cue's subject first, one per canonical actor."""
+def _arguments(tok: Any) -> set[int]:
+    """Token indices of the subject, agent and objects of a verb (and of the verb it is coordinated with)."""
+    heads = [tok] + ([tok.head] if tok.dep_ in ("conj", "xcomp") else [])
+    out: set[int] = set()
+    for h in heads:
+        for c in h.children:
+            if c.dep_ in ("nsubj", "dobj", "attr", "csubj"):
+                out.update(t.i for t in (c, *c.conjuncts))
+            elif c.dep_ == "agent" or (c.dep_ == "prep" and c.lower_ == "by"):
+                out.update(t.i for g in c.children if g.dep_ == "pobj" for t in (g, *g.conjuncts))
+    # and their modifiers: "artillery fire" is carried by its means
+    return out | {m.i for i in list(out) for m in tok.doc[i].lefts if m.dep_ in ("compound", "amod", "nmod")}
+
+
+def _drop_tolls(groups: list[_Group], paragraph_of: dict[int, int], lex: EventLexicon) -> list[_Group]:
+    """"One man was killed when a bomb hit the town": the toll belongs to the strike reported
+    in its paragraph, not to an event of its own."""
+    def toll(g: _Group) -> bool:
+        return all(m.key in lex.casualty for m in g.members)
+    attacks = {paragraph_of[id(g)] for g in groups if not toll(g) and g.head.event_type in
+               ("Explosions/Remote violence", "Battles")}
+    return [g for g in groups if not (toll(g) and paragraph_of[id(g)] in attacks)]
+
+
+# --- actors ------------------------------------------------------------------------------
+
+_FORCES = {"RU": "Military Forces of Russia", "UA": "Military Forces of Ukraine"}
+_GOVERNMENTS = {"RU": "Government of Russia", "UA": "Government of Ukraine"}
+_CIVILIANS = {"RU": "Civilians (Russia)", "UA": "Civilians (Ukraine)"}
+_OTHER_SIDE = {"RU": "UA", "UA": "RU"}
+_MILITARY_TARGETS = re.compile(r"\b(positions?|troops|units?|forces|groups?|formations?|equipment|depots?|"
+                               r"command posts?|brigades?|battalions?|soldiers|servicemen|vehicles|tanks?)\b")
+_VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
+
+
+def _actor(name: str, side: str, evidence: Evidence | None, inter: int = 1) -> Actor:
+    return Actor(name=name, side=side, inter=inter, canonical=name, evidence=evidence)
+
+
+def _named_actors(group: _Group, sent: Any, article_id: str, lex: EventLexicon,
+                  blocked: Sequence[tuple[int, int]]) -> list[Actor]:
+    """Actors named in the sentence, one per canonical actor: the event's subject first, then
+    its own clause, then the rest of the sentence."""
     text = sent.text.lower().replace("’", "'")
     hits: list[tuple[int, int, _ActorWords]] = []
     for entry in lex.actors:
         for m in entry.pattern.finditer(text):
-            if not any(s <= m.start() < e for s, e, _ in hits):
+            s = sent.start_char + m.start()
+            if not any(a <= m.start() < b for a, b, _ in hits) and not any(a <= s < b for a, b in blocked):
                 hits.append((m.start(), m.end(), entry))
-    subject_span = _subject_span(cue.token)
+    subject = _subject_span(group.head.token)
+
     def order(hit: tuple[int, int, _ActorWords]) -> tuple[int, int]:
-        abs_start = sent.start_char + hit[0]
-        in_subject = subject_span is not None and subject_span[0] <= abs_start < subject_span[1]
-        return (0 if in_subject else 1, hit[0])
+        s = sent.start_char + hit[0]
+        rank = 0 if subject and subject[0] <= s < subject[1] else 1 if group.start <= s < group.end else 2
+        return rank, hit[0]
     out: list[Actor] = []
     for start, end, entry in sorted(hits, key=order):
-        if any(a.canonical == entry.canonical for a in out):
-            continue
-        abs_start = sent.start_char + start
-        evidence = Evidence(article_id=article_id, start=abs_start, end=sent.start_char + end,
-                            text=sent.text[start:end])
-        out.append(Actor(name=entry.canonical, side=entry.side, inter=entry.inter, canonical=entry.canonical,
-                         evidence=evidence))
+        if not any(a.canonical == entry.canonical for a in out):
+            evidence = Evidence(article_id=article_id, start=sent.start_char + start, end=sent.start_char + end,
+                                text=sent.text[start:end])
+            out.append(_actor(entry.canonical, entry.side, evidence, entry.inter))
     return out
 
 
 def _subject_span(token: Any) -> tuple[int, int] | None:
-    for child in token.children:
-        if child.dep_ in ("nsubj", "nsubjpass", "agent"):
-            return child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+    """The doer: a verb's subject or agent (a coordinated or infinitive verb shares its head's);
+    for a noun, the words before it and its "by" phrase ("Ukrainian shelling", "assault by troops")."""
+    if token.pos_ in ("NOUN", "PROPN"):
+        by = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.subtree]
+        end = max((t.idx + len(t) for t in by), default=token.idx + len(token))
+        return token.left_edge.idx, end
+    for _ in range(3):
+        for child in token.children:
+            if child.dep_ in ("nsubj", "nsubjpass", "agent") and child.lower_ not in _RELATIVE:
+                return child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
+        if token.dep_ not in ("xcomp", "conj", "advcl") or token.head is token:
+            return None
+        token = token.head
     return None
 
 
-def _place(cue: _Cue, sent: Any, places: Sequence[PlaceMention], text: str) -> PlaceMention | None:
+def _claimant_side(group: _Group, claims: Sequence[Claim]) -> tuple[str, Evidence | None] | None:
+    """The belligerent whose claim reports this event: its own forces or government are the
+    actor when the text names none ("repelled two attacks", a ministry says)."""
+    for claim in claims:
+        if claim.evidence.start <= group.start < claim.evidence.end and claim.claimant.side in _FORCES:
+            return claim.claimant.side, claim.claimant.evidence
+    return None
+
+
+def _parties(named: list[Actor], etype: str, sub: str, clause: str, place: PlaceMention | None,
+             reporter: tuple[str, Evidence | None] | None, group: _Group) -> tuple[Actor | None, Actor | None]:
+    """ACLED's actor1 and actor2 from the actors named and what the text implies: the reporting
+    side, the soil the event happened on (its country's forces defend it, its people are the
+    civilians hurt), the opposing belligerent of a battle or an interception."""
+    country = place.place.country if place is not None and place.place is not None else None
+    soil = (country, place.evidence) if country in _FORCES else None
+    armed = [_as_forces(a) if etype in _VIOLENT or sub == "Disrupted weapons use" else a
+             for a in named if a.inter != 7]
+    hurt = [a for a in named if a.inter == 7]
+    military = bool(_MILITARY_TARGETS.search(clause.lower()))
+    actor1 = armed[0] if armed else None
+    actor2 = next((a for a in armed[1:] if actor1 is not None and a.side != actor1.side and a.side in _FORCES), None)
+    if etype == "Strategic developments" and sub != "Disrupted weapons use":
+        if actor1 is None and (reporter or soil):
+            side, evidence = reporter or soil
+            actor1 = _actor(_GOVERNMENTS[side], side, evidence)
+        return actor1, actor2 if sub in ("Agreement", "Arrests") else None
+    if actor1 is None:
+        # a side that reports fighting or striking military targets speaks of its own forces; an
+        # attack on one belligerent's soil with no attacker named is the other's
+        if soil and etype == "Explosions/Remote violence" and not (reporter and military):
+            actor1 = _actor(_FORCES[_OTHER_SIDE[soil[0]]], _OTHER_SIDE[soil[0]], None)
+        elif soil and sub == "Disrupted weapons use":
+            actor1 = _actor(_FORCES[soil[0]], soil[0], soil[1])
+        elif reporter or (soil and etype == "Battles"):
+            side, evidence = reporter or soil
+            actor1 = _actor(_FORCES[side], side, evidence)
+    if sub == "Disrupted weapons use" and actor1 is not None and actor2 is not None:
+        actor1, actor2 = _interceptor_first(actor1, actor2, group)
+    if actor2 is not None or actor1 is None or actor1.side not in _FORCES:
+        return actor1, actor2
+    enemy = _OTHER_SIDE[actor1.side]
+    if etype == "Battles" or sub == "Disrupted weapons use":
+        return actor1, _actor(_FORCES[enemy], enemy, None)
+    if hurt:
+        side = country if country in _CIVILIANS else None
+        return actor1, _actor(_CIVILIANS[side] if side else "Civilians", side or "unknown", hurt[0].evidence, 7)
+    if military:
+        return actor1, _actor(_FORCES[enemy], enemy, soil[1] if soil and soil[0] == enemy else None)
+    return actor1, None
+
+
+def _as_forces(actor: Actor) -> Actor:
+    """A government named as the doer of violence ("Kyiv launched its incursion") acts through its forces."""
+    for side, name in _GOVERNMENTS.items():
+        if actor.canonical == name:
+            return _actor(_FORCES[side], side, actor.evidence)
+    return actor
+
+
+def _interceptor_first(a: Actor, b: Actor, group: _Group) -> tuple[Actor, Actor]:
+    """In "N Ukrainian drones were downed", the owner of the drones is actor2."""
+    tok = group.head.token
+    subject = _subject_span(tok)
+    if tok.tag_ == "VBN" and subject is not None and a.evidence is not None and subject[0] <= a.evidence.start < subject[1]:
+        return b, a
+    return a, b
+
+
+# --- place -------------------------------------------------------------------------------
+
+def _place(group: _Group, sent: Any, usable: Sequence[PlaceMention], text: str,
+           others: Sequence[tuple[int, int]]) -> PlaceMention | None:
     """The event's own location, a mention of the text (its evidence): the most precise place
-    of the cue's clause, else of its sentence, else the last one named before it in its
-    paragraph, else the region the article names most. Datelines ("MOSCOW/KYIV, Aug 7 -") say
-    where the reporter was, and a country is only a last resort."""
-    usable = [p for p in places if p.place is not None and p.kind not in ("demonym", "metonym")
-              and not p.evidence.text.isupper()]
+    of the event's clause, else of its sentence outside other events' clauses, else the last
+    one named before it in its paragraph, else the region the article names most; a country
+    is only a last resort."""
     below_country = [p for p in usable if p.precision not in ("country", "unknown")]
-    for start, end in ((cue.start, cue.end), (sent.start_char, sent.end_char)):
-        inside = [p for p in below_country if start <= p.evidence.start < end]
+    free = [p for p in below_country if not any(s <= p.evidence.start < e for s, e in others)]
+    paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
+    own = [p for p in below_country if group.start <= p.evidence.start < group.end]
+    if _SETTLEMENT_REF.search(text[group.start:group.end]) and not any(p.precision in ("point", "near") for p in own):
+        # "pushed to within 10 km of the city": the settlement named last before it
+        named = [p for p in below_country if paragraph_start <= p.evidence.start < group.start
+                 and p.precision in ("point", "near")]
+        if named:
+            return named[-1]
+    for pool, (start, end) in ((below_country, (group.start, group.end)), (free, (sent.start_char, sent.end_char)),
+                               (below_country, (sent.start_char, sent.end_char))):
+        inside = [p for p in pool if start <= p.evidence.start < end]
         if inside:
             return min(inside, key=lambda p: (_PRECISION_RANK.get(p.precision, 9), p.evidence.start))
-    paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
     earlier = [p for p in below_country if paragraph_start <= p.evidence.start < sent.start_char]
     if earlier:
         return earlier[-1]
@@ -188,109 +471,149 @@ def _place(cue: _Cue, sent: Any, places: Sequence[PlaceMention], text: str) -> P
     return inside[0] if inside else None
 
 
-_FORCES = {"RU": ("Military Forces of Russia", "RU"), "UA": ("Military Forces of Ukraine", "UA")}
-_GOVERNMENTS = {"RU": "Government of Russia", "UA": "Government of Ukraine"}
-_OTHER_SIDE = {"RU": "UA", "UA": "RU"}
-_MILITARY_TARGETS = re.compile(r"\b(positions?|troops|units?|forces|groups?|formations?|equipment|depots?|"
-                               r"command posts?|brigades?|battalions?|soldiers|servicemen|vehicles|tanks?)\b")
-_ENEMY = re.compile(r"\b(enemy|enemy's|adversary|the other side)\b", re.I)
+# a region named as where the weapons came down, or listed after one ("over the A and B regions")
+_SETTLEMENT_REF = re.compile(r"\bthe (?:city|town|village|settlement|hamlet)\b(?! of\b)", re.I)
+_OVER = re.compile(r"(?:\b(?:over|above|in)\s+(?:the\s+)?|,\s*|\band\s+)$", re.I)
 
 
-def _forces(side: str, evidence: Evidence | None) -> Actor:
-    name = _FORCES[side][0]
-    return Actor(name=name, side=side, inter=1, canonical=name, evidence=evidence)
+def _locations(sub: str, place: PlaceMention | None, evidence: Evidence, window: tuple[int, int],
+               usable: Sequence[PlaceMention], text: str) -> list[tuple[PlaceMention | None, Evidence]]:
+    """ACLED codes one event per location: "downed over the Kursk, Belgorod and Voronezh
+    regions" is three interceptions, also when the list follows a colon. Each location's
+    evidence runs from the figure before it; the cue's own evidence stops where the next
+    location's begins, so that no two of them overlap."""
+    if sub != "Disrupted weapons use" or place is None:
+        return [(place, evidence)]
+    listed: list[PlaceMention] = []
+    for p in sorted(usable, key=lambda m: m.evidence.start):
+        key = p.place.admin1 or p.place.id
+        if (max(window[0], evidence.start) <= p.evidence.start < window[1] and p.precision != "country"
+                and key not in {m.place.admin1 or m.place.id for m in listed}
+                and _OVER.search(text[max(window[0], p.evidence.start - 12):p.evidence.start])):
+            listed.append(p)
+    if len(listed) < 2:
+        return [(place, evidence)]
+    starts = [_figure_start(p, window[0], text) for p in listed]
+    main_end = min(max(evidence.end, listed[0].evidence.end), starts[1])
+    main_end = len(text[:main_end].rstrip(" ,;:").removesuffix(" and").rstrip(" ,"))
+    if main_end <= evidence.start or any(st >= p.evidence.end for p, st in zip(listed[1:], starts[1:])):
+        return [(place, evidence)]  # a list this reading cannot cut apart: one event, as found
+    out: list[tuple[PlaceMention | None, Evidence]] = [
+        (listed[0], _evidence(evidence.article_id, evidence.start, main_end, text))]
+    out += [(p, _evidence(evidence.article_id, st, p.evidence.end, text)) for p, st in zip(listed[1:], starts[1:])]
+    return out
 
 
-def _claimant_side(cue: _Cue, claims: Sequence[Claim]) -> tuple[str, Evidence | None] | None:
-    """The side of the belligerent whose claim reports this cue: its own forces or government
-    are the actor when the text names none ("repelled two attacks", a ministry says)."""
-    for claim in claims:
-        if claim.evidence.start <= cue.start < claim.evidence.end and claim.claimant.side in _FORCES:
-            return claim.claimant.side, claim.claimant.evidence
-    return None
+def _figure_start(p: PlaceMention, low: int, text: str) -> int:
+    """Where a listed location's own words begin: after the comma, colon or "and" before it."""
+    at = p.evidence.start
+    cut = max(text.rfind(",", low, at) + 1, text.rfind(":", low, at) + 1, low)
+    conj = text.rfind(" and ", low, at)
+    cut = max(cut, conj + 5 if conj >= 0 else low)
+    return cut + len(text[cut:at]) - len(text[cut:at].lstrip())
 
 
-def _complete_actors(actor1: Actor | None, actor2: Actor | None, cue: _Cue, etype: str, sub: str, clause: str,
-                     place: PlaceMention | None, claims: Sequence[Claim]) -> tuple[Actor | None, Actor | None]:
-    """Fill the parties the text implies: the reporting side's own forces, "the enemy", the
-    opposing belligerent in a battle or an interception, the defender of the soil struck."""
-    if actor1 is None or actor1.inter == 7:
-        reporter = _claimant_side(cue, claims)
-        if reporter is not None:
-            side, evidence = reporter
-            if etype == "Strategic developments" and sub in ("Other", "Agreement", "Arrests"):
-                name = _GOVERNMENTS[side]
-                actor1 = Actor(name=name, side=side, inter=1, canonical=name, evidence=evidence)
-            else:
-                actor2 = actor2 or actor1
-                actor1 = _forces(side, evidence)
-    if actor1 is None or actor1.side not in _FORCES or actor2 is not None:
-        return actor1, actor2
-    opposite = _OTHER_SIDE[actor1.side]
-    if _ENEMY.search(clause) or etype == "Battles" or sub == "Disrupted weapons use":
-        return actor1, _forces(opposite, None)
-    if etype == "Explosions/Remote violence" and _MILITARY_TARGETS.search(clause.lower()):
-        return actor1, _defender(actor1, place, etype) or _forces(opposite, None)
-    return actor1, None
+def _evidence(article_id: str, start: int, end: int, text: str) -> Evidence:
+    return Evidence(article_id=article_id, start=start, end=end, text=text[start:end])
 
 
-def _defender(actor1: Actor | None, place: PlaceMention | None, etype: str) -> Actor | None:
-    """A side fighting or striking on the other belligerent's soil meets that country's forces:
-    the place says who the other party is (ACLED's actor2), with the place as its evidence."""
-    if actor1 is None or place is None or place.place is None or etype not in ("Battles", "Explosions/Remote violence"):
-        return None
-    country = place.place.country
-    if country not in _FORCES or country == actor1.side or actor1.side not in _FORCES:
-        return None
-    name, side = _FORCES[country]
-    return Actor(name=name, side=side, inter=1, canonical=name, evidence=place.evidence)
-
+# --- date and flags ----------------------------------------------------------------------
 
 def resolve_date(sentence: str, published: str | None) -> DateValue:
-    """The event's date from the sentence's own time words against the publication date."""
-    if not published:
-        return DateValue()
+    """The event's date from the sentence's own time words (``dates.resolve``); with none,
+    a week before publication (it was reported, so it happened by then); in an undated
+    article, unknown unless the words carry their year."""
+    named = dates.resolve(sentence, published)
+    if named.precision != "unknown" or not published:
+        return named
     day = dt.date.fromisoformat(published[:10])
-    lower = sentence.lower()
-    for i, name in enumerate(_WEEKDAYS):
-        if re.search(rf"\b(?:on |early on |late on |last )?{name}\b", lower):
-            back = (day.weekday() - i) % 7
-            when = (day - dt.timedelta(days=back)).isoformat()
-            return DateValue(start=when, end=when, precision="day")
-    if re.search(r"\b(today|this morning|this afternoon|this evening|since the start of the day)\b", lower):
-        return DateValue(start=day.isoformat(), end=day.isoformat(), precision="day")
-    if re.search(r"\b(yesterday|last night)\b", lower):
-        when = (day - dt.timedelta(days=1)).isoformat()
-        return DateValue(start=when, end=when, precision="day")
-    if re.search(r"\bovernight\b", lower):
-        return DateValue(start=(day - dt.timedelta(days=1)).isoformat(), end=day.isoformat(), precision="days")
-    # No time words: it happened at most a week before it was reported.
     return DateValue(start=(day - dt.timedelta(days=6)).isoformat(), end=day.isoformat(), precision="week")
 
 
-def _flags(cue: _Cue, sent: Any, published: str | None, lex: EventLexicon) -> tuple[str, ...]:
-    tok = cue.token
-    flags: list[str] = []
-    chain = [tok, *tok.ancestors]
-    if any(c.dep_ == "neg" for t in chain[:2] for c in t.children) or any(
-            t.lemma_.lower() in ("deny", "reject", "refute") for t in chain[1:3]):
-        flags.append("negated")
-    if any(t.lemma_.lower() in lex.future for t in chain[1:3]) or any(
-            c.lower_ in ("will", "shall") or c.lemma_.lower() in ("plan", "vow", "intend") for c in tok.children
-            if c.dep_ in ("aux", "xcomp")) or any(t.lower_ == "going" for t in chain[1:3]):
-        flags.append("future")
-    if any(c.dep_ == "mark" and c.lower_ in ("if", "unless") for t in chain[:3] for c in t.children) or any(
-            c.dep_ == "aux" and c.lower_ in ("would", "could", "might") for c in tok.children):
-        flags.append("hypothetical")
-    years = [int(y) for y in _YEAR.findall(sent.text)]
-    if published and years and max(years) < int(published[:4]):
-        flags.append("historical")
-    elif years and not published and any(t.dep_ in ("relcl", "acl") for t in chain[:2]) and tok.tag_ in ("VBD", "VBN"):
-        # "..., who started a full-scale invasion in 2022, ...": background told in a relative
-        # clause with its own year, even when the article's own date is unknown
-        flags.append("historical")
-    return tuple(dict.fromkeys(flags))
+_LATER_BOUND = re.compile(r"\b(?:since|until|till|before|after)\b", re.I)
 
+
+def _event_date(clause: str, clause_at: int, sentence: str, cue_at: int, published: str | None) -> DateValue:
+    """The time words of the event's own clause first ("launched its incursion on 6 August"),
+    then those of its sentence; words after a "since" or "until" that follows the cue date
+    another happening ("controlled 1,000 km2, ... since it began last Tuesday")."""
+    def before_bound(words: str, at: int) -> str:
+        m = _LATER_BOUND.search(words, max(0, at))
+        return words[:m.start()] if m else words
+    own = dates.resolve(before_bound(clause, cue_at - clause_at), published)
+    if own.precision != "unknown":
+        return own
+    return resolve_date(before_bound(sentence, cue_at), published)
+
+
+def _predicate(tok: Any) -> Any:
+    """The verb a noun cue depends on ("evacuations ... would continue"): its tense and mood are the event's."""
+    t = tok
+    for _ in range(4):
+        if t.pos_ in ("VERB", "AUX") or t.head is t:
+            return t
+        t = t.head
+    return t
+
+
+def _flags(group: _Group, ref_year: int | None, lex: EventLexicon) -> tuple[str, ...]:
+    tok = group.head.token
+    pred = _predicate(tok)
+    governors = [pred]
+    while governors[-1].dep_ in ("xcomp", "ccomp") and len(governors) < 3:
+        governors.append(governors[-1].head)  # "vowed to push", "would force Moscow to pull"
+    around = list(dict.fromkeys([tok, *governors]))
+    chain = [pred, *pred.ancestors][:3]
+    flags: list[str] = []
+    if (any(c.dep_ == "neg" for t in around for c in t.children)
+            or any(t.lemma_.lower() in lex.negating for t in chain[1:])
+            or any(d.dep_ == "det" and d.lower_ == "no" for c in (tok, *_objects(pred), *_subjects(pred))
+                   for d in c.children)):
+        flags.append("negated")
+    if (any(c.dep_ == "aux" and c.lower_ in lex.future_aux for t in around for c in t.children)
+            or any(t.lemma_.lower() in lex.future for t in [*governors[1:], *chain[1:]])
+            or any(t.lower_ == "going" for t in chain[1:])
+            or (any(c.dep_ == "aux" and c.lower_ == "to" for c in pred.children) and pred.head.lemma_ == "be")):
+        flags.append("future")  # "will", "vowed to", "is to be moved", "the task is to drive out"
+    if (any(c.dep_ == "mark" and c.lower_ in lex.conditional for t in (tok, *chain) for c in t.children)
+            or any(c.dep_ == "advcl" and any(m.dep_ == "mark" and m.lower_ in lex.conditional for m in c.children)
+                   for t in around for c in t.children)
+            or any(c.dep_ == "aux" and c.lower_ in lex.hypothetical_aux for c in pred.children)):
+        flags.append("hypothetical")
+    if _historical(group, tok, ref_year):
+        flags.append("historical")
+    return tuple(flags)
+
+
+def _subjects(tok: Any) -> list[Any]:
+    return [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
+
+
+def _historical(group: _Group, tok: Any, ref_year: int | None) -> bool:
+    """Background: a year of the event's own clause before the article's time, or a named battle
+    of the past ("the Battle of Kursk")."""
+    own = [t for t in tok.sent if group.start <= t.idx < group.end and not any(s <= t.idx < e for s, e in group.inner)]
+    if tok.dep_ in ("relcl", "advcl") and _YEAR.fullmatch(tok.head.text):
+        own.append(tok.head)  # "in 1943, when the Red Army defeated ..."
+    years = [int(t.text) for t in own if _YEAR.fullmatch(t.text)]
+    if any(m.token.pos_ == "PROPN" and m.token.i > m.token.sent.start and m.token.text.istitle() for m in group.members):
+        return True
+    if years and ref_year is not None and max(years) < ref_year:
+        return True
+    # "..., who started a full-scale invasion in 2022, ...": background told in a relative clause
+    # with its own year, even when nothing later is named
+    return bool(years) and tok.dep_ in ("relcl", "acl") and tok.tag_ in ("VBD", "VBN")
+
+
+def _reference_year(text: str, published: str | None) -> int | None:
+    """The article's own time: its publication year, else the latest year it names."""
+    if published:
+        return int(published[:4])
+    years = [int(y) for y in _YEAR.findall(text)]
+    return max(years) if years else None
+
+
+# --- the stage ---------------------------------------------------------------------------
 
 def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), claims: Sequence[Claim] = (),
                 quantities: Sequence[Quantity] = ()) -> list[Event]:
@@ -300,71 +623,73 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     lex = lexicon()
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version)
     text = article.text  # Doc.text rebuilds the string on every access: read it once
+    datelines = [m.span() for m in _DATELINE.finditer(text)]
+    # actor words inside a place's name ("Moscow region governor") name no actor; metonyms do
+    blocked = datelines + [(p.evidence.start, p.evidence.end) for p in places
+                           if p.kind in ("toponym", "nested", "facility") and " " in p.evidence.text.strip()]
+    usable = [p for p in places if p.place is not None and p.kind not in ("demonym", "metonym")
+              and not p.evidence.text.isupper() and not any(s <= p.evidence.start < e for s, e in datelines)]
+    place_spans = [(p.evidence.start, p.evidence.end) for p in places]
+    ref_year = _reference_year(text, article.published)
+    sents = list(doc.sents)
+    found: list[tuple[_Group, Any, int]] = []
+    for i, sent in enumerate(sents):
+        place_at = {t.i: p.place.admin1 or p.place.id for p in usable for t in sent
+                    if p.evidence.start <= t.idx < p.evidence.end}
+        groups = _groups(_raw_cues(sent, lex, place_spans), place_at)
+        for group in groups:
+            if not _descriptive(group) and not _characterises(group, groups):
+                found.append((group, sent, i))
+    paragraph_of = {id(g): text.rfind("\n", 0, sent.start_char) for g, sent, _ in found}
+    kept = {id(g) for g in _drop_tolls([g for g, _, _ in found], paragraph_of, lex)}
     out: list[Event] = []
-    for sent in doc.sents:
-        for cue in _cues(sent, lex):
-            etype, sub = _refined(cue, text[cue.start:cue.end], lex)
-            actors = _actors(cue, sent, article.id, lex)
-            armed = [a for a in actors if a.inter != 7]
-            actor1 = armed[0] if armed else (actors[0] if actors else None)
-            actor2 = next((a for a in actors if actor1 is not None and a.side != actor1.side), None)
-            if sub == "Disrupted weapons use" and actor1 is not None and actor2 is not None:
-                actor1, actor2 = _interceptor_first(actor1, actor2, cue)
-            place = _place(cue, sent, places, text)
-            actor1, actor2 = _complete_actors(actor1, actor2, cue, etype, sub, text[cue.start:cue.end],
-                                              place, claims)
-            evidence = Evidence(article_id=article.id, start=cue.start, end=cue.end, text=text[cue.start:cue.end])
-            lemma = cue.token.lemma_.lower()
-            for extra_place, extra_evidence in _other_locations(sub, place, sent, places, article.id, text):
-                out.append(Event(
-                    id=hashlib.sha256(f"{article.id}:event:{extra_evidence.start}:{sub}".encode()).hexdigest()[:24],
-                    evidence=extra_evidence, event_type=etype, sub_event_type=sub, actor1=actor1, actor2=actor2,
-                    place=extra_place, date=resolve_date(sent.text, article.published),
-                    flags=_flags(cue, sent, article.published, lex), versions=versions,
-                    claim_ids=tuple(c.id for c in claims if c.evidence.start <= cue.start and cue.end <= c.evidence.end)))
-            out.append(Event(
-                id=hashlib.sha256(f"{article.id}:event:{cue.start}:{cue.end}:{sub}".encode()).hexdigest()[:24],
-                evidence=evidence, event_type=etype, sub_event_type=sub, actor1=actor1, actor2=actor2,
-                place=place,
-                date=resolve_date(sent.text, article.published),
-                quantities=tuple(q for q in quantities if sent.start_char <= q.evidence.start < sent.end_char),
-                flags=_flags(cue, sent, article.published, lex),
-                territory_change=lex.territory.get(lemma, "none") if etype == "Battles" else "none",
-                claim_ids=tuple(c.id for c in claims
-                                if c.evidence.start <= cue.start and cue.end <= c.evidence.end),
-                versions=versions))
+    for group, sent, i in found:
+        if id(group) in kept:
+            others = [(g.start, g.end) for g, s, _ in found if s is sent and g is not group]
+            window = (sent.start_char, _colon_list_end(sents, i, text))
+            out.extend(_events_of(group, sent, article, usable, blocked, claims, quantities, others, window,
+                                  ref_year, versions, lex))
     return out
 
 
-def _other_locations(sub: str, place: PlaceMention | None, sent: Any, places: Sequence[PlaceMention],
-                     article_id: str, text: str) -> list[tuple[PlaceMention, Evidence]]:
-    """ACLED codes one event per location: "downed over the Kursk, Belgorod and Voronezh
-    regions" is three interceptions. The first location stays with the cue's event; each other
-    region of the sentence gets its own, its evidence running from the figure before it."""
-    if sub != "Disrupted weapons use" or place is None:
-        return []
-    regions = [p for p in places if sent.start_char <= p.evidence.start < sent.end_char and p.place is not None
-               and p.precision in ("adm1", "adm2") and p.kind not in ("demonym", "metonym")]
+def _colon_list_end(sents: list[Any], i: int, text: str) -> int:
+    """A sentence ending in a colon continues in the next one ("downed 14 drones: eight over ...")."""
+    while i + 1 < len(sents) and text[sents[i].start_char:sents[i].end_char].rstrip().endswith(":"):
+        i += 1
+    return sents[i].end_char
+
+
+def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMention],
+               blocked: Sequence[tuple[int, int]], claims: Sequence[Claim], quantities: Sequence[Quantity],
+               others: Sequence[tuple[int, int]], window: tuple[int, int], ref_year: int | None,
+               versions: Versions, lex: EventLexicon) -> list[Event]:
+    text = article.text
+    etype, sub, cue = _typed(group, text, lex)
+    clause = text[group.start:group.end]
+    place = _place(group, sent, usable, text, others)
+    named = _named_actors(group, sent, article.id, lex, blocked)
+    actor1, actor2 = _parties(named, etype, sub, clause, place, _claimant_side(group, claims), group)
+    change = lex.territory.get(group.head.key, "none")
+    if etype != "Battles":
+        change = "none"
+    elif (change == "retaken" and actor1 is not None and actor1.inter == 1 and place is not None
+          and place.place is not None and place.place.country == actor1.side):
+        sub = "Government regains territory"  # a state retaking its own soil (ACLED)
+    flags = _flags(group, ref_year, lex)
+    at = group.head.token.idx - sent.start_char
+    date = _event_date(clause, group.start - sent.start_char, sent.text, at, article.published)
+    claim_ids = tuple(c.id for c in claims if c.evidence.start <= group.start and group.end <= c.evidence.end)
+    evidence = _evidence(article.id, group.start, group.end, text)
+    spots = _locations(sub, place, evidence, window, usable, text)
     out = []
-    seen = {place.place.id}
-    for p in regions:
-        if p.place.id in seen:
-            continue
-        seen.add(p.place.id)
-        start = max(text.rfind(",", sent.start_char, p.evidence.start) + 1, sent.start_char)
-        start = len(text) - len(text[start:].lstrip()) if text[start:p.evidence.start].strip() else p.evidence.start
-        out.append((p, Evidence(article_id=article_id, start=start, end=p.evidence.end,
-                                text=text[start:p.evidence.end])))
+    for n, (where, ev) in enumerate(spots):
+        out.append(Event(
+            id=hashlib.sha256(f"{article.id}:event:{ev.start}:{ev.end}:{sub}".encode()).hexdigest()[:24],
+            evidence=ev, event_type=etype, sub_event_type=sub, actor1=actor1, actor2=actor2, place=where,
+            date=date, flags=flags, territory_change=change, claim_ids=claim_ids, versions=versions,
+            quantities=tuple(q for q in quantities if sent.start_char <= q.evidence.start < sent.end_char)
+            if n == 0 else ()))
     return out
-
-
-def _interceptor_first(a: Actor, b: Actor, cue: _Cue) -> tuple[Actor, Actor]:
-    """In "N Ukrainian drones were downed", the owner of the drones is actor2."""
-    subject = _subject_span(cue.token)
-    if cue.token.tag_ == "VBN" and subject is not None and a.evidence is not None and \
-            subject[0] <= a.evidence.start < subject[1]:
-        return b, a
-    return a, b
 
 
 def _pipeline_version() -> str:

@@ -3,9 +3,10 @@
 Runs after the per-article stages, over the whole store. Its work is cut into *blocks*
 that cannot affect each other:
 
-- ``ev|TYPE|SUB-TYPE|REGION``: the unflagged events of one ACLED type and sub-type in one
+- ``ev|TYPE|SUB-TYPE|REGION[|FLAGS]``: the events of one ACLED type and sub-type in one
   region (ISO 3166-2, else the country), merged into ledger events (``merge.py``), with
-  the grades of the claims that report them;
+  the grades of the claims that report them; flagged statements (vowed, denied,
+  hypothetical, historical) in blocks of their own, one per set of flags;
 - ``ms|MEASURE|UNIT|REGION``: the claimed figures on one measure in one region, as a
   timeline with its updates and disagreements (``timelines.py``) and the grades of the
   claims that give them (``credibility.py``).
@@ -47,13 +48,13 @@ def _region(place: Any) -> str | None:
     return place.place.admin1 or place.place.country
 
 
-def event_block(event: Event, origin: str) -> str | None:
-    """The block of an event that happened (flagged statements are not merged)."""
-    if event.flags:
-        return None
+def event_block(event: Event, origin: str) -> str:
+    """The block of an event; flagged statements (vowed, denied, historical…) have blocks
+    of their own, per set of flags: they merge only with the same statement elsewhere."""
     region = _region(event.place)
     # an event placed nowhere can only be a repeated mention within its own article
-    return f"ev|{event.event_type}|{event.sub_event_type}|{region or '@' + origin}"
+    block = f"ev|{event.event_type}|{event.sub_event_type}|{region or '@' + origin}"
+    return f"{block}|{','.join(sorted(event.flags))}" if event.flags else block
 
 
 def measure_block(q: Quantity) -> str | None:
@@ -70,9 +71,7 @@ def _members(store: Store, article_ids: Sequence[str]) -> Iterator[tuple[str, st
         origin = meta[aid][1] or aid
         for rid, kind, payload in store.derived(aid, "events"):
             if kind == "event":
-                block = event_block(from_dict(Event, payload), origin)
-                if block:
-                    yield aid, rid, block
+                yield aid, rid, event_block(from_dict(Event, payload), origin)
         for rid, kind, payload in store.derived(aid, "claims"):
             if kind == "claim":
                 for q in from_dict(Claim, payload).quantities:
@@ -244,6 +243,8 @@ def find_ledger_event(store: Store, event_id: str) -> tuple[LedgerEvent, list[Ev
     return None
 
 
-def ledger_events(store: Store) -> Iterator[LedgerEvent]:
+def ledger_events(store: Store, *, flagged: bool = False) -> Iterator[LedgerEvent]:
+    """The ledger's events (with ``flagged``, also its flagged statements)."""
     for p in store.ledger("ledger_event"):
-        yield from_dict(LedgerEvent, p)
+        if flagged or not p.get("flags"):
+            yield from_dict(LedgerEvent, p)

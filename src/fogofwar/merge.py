@@ -17,10 +17,13 @@ cluster never spans two villages farther apart than the radius). Vague reports (
 a week, an unknown date) then join a cluster only when exactly one is compatible: a
 region-level report of a clash in a region with three clashes that day stays apart, as
 its own record, rather than being guessed into one (unless exactly one of them
-agrees with it on the territory that changed hands and on who acted). A report vague in both time and place
+is told in the same words by a copy of its article). A report vague in both time and place
 (a region, a week) joins only copies of its own sentence (in one article and its
 copies); two vague reports merge otherwise only when both give the same day and the
-same place. Strategic developments / Other is a catch-all (an evacuation, a state of
+same place. Flagged statements (a vow, a denial, history) are
+clustered alike whatever their precision (a statement retold is one statement) when the
+same party acts in them at the same place. Strategic
+developments / Other is a catch-all (an evacuation, a state of
 emergency): only copies of one sentence (in one article and its copies) merge. The order is the reports' own
 (date, article id, offset), never the order of arrival, so the ledger is the same
 whichever article came first.
@@ -108,12 +111,19 @@ def _why_not(a: _Report, b: _Report) -> str | None:
     if a.lat is not None and b.lat is not None and a.place_precision in RADIUS_KM and b.place_precision in RADIUS_KM:
         if km(a.lat, a.lon, b.lat, b.lon) > max(RADIUS_KM[a.place_precision], RADIUS_KM[b.place_precision]):
             return "places too far apart"
-    if a.event.event_type != "Battles":
-        sa = a.event.actor1.side if a.event.actor1 else "unknown"
-        sb = b.event.actor1.side if b.event.actor1 else "unknown"
+    sa = a.event.actor1.side if a.event.actor1 else "unknown"
+    sb = b.event.actor1.side if b.event.actor1 else "unknown"
+    # a statement is one only when the same party says it of the same place
+    if a.event.event_type != "Battles" or a.event.flags:
         if "unknown" not in (sa, sb) and sa != sb:
             return "different attackers"
+    if a.event.flags and _place_id(a) and _place_id(b) and _place_id(a) != _place_id(b):
+        return "statements about different places"
     return None
+
+
+def _place_id(r: _Report) -> str | None:
+    return r.event.place.place.id if r.event.place is not None and r.event.place.place is not None else None
 
 
 def _same_words(a: _Report, b: _Report) -> bool:
@@ -142,13 +152,6 @@ def _alike(a: _Report, b: _Report) -> bool:
     return day_a and a.first == b.first and b.event.date.precision in ("day", "days") and same_place
 
 
-def _agrees_on_detail(r: _Report, cluster: list[_Report]) -> bool:
-    side = r.event.actor1.side if r.event.actor1 else "unknown"
-    return r.event.territory_change != "none" and side != "unknown" and all(
-        m.event.territory_change == r.event.territory_change and m.event.actor1 is not None
-        and m.event.actor1.side == side for m in cluster)
-
-
 def _closeness(r: _Report, cluster: list[_Report]) -> tuple[float, float]:
     days = min((abs((r.first - m.first).days) if r.first and m.first else 99) for m in cluster)
     dist = min((km(r.lat, r.lon, m.lat, m.lon) if r.lat is not None and m.lat is not None else 9999.0)
@@ -157,20 +160,23 @@ def _closeness(r: _Report, cluster: list[_Report]) -> tuple[float, float]:
 
 
 def merge_events(events: Sequence[tuple[Event, str]]) -> list[LedgerEvent]:
-    """Merge one block's unflagged events, given with their canonical article ids."""
+    """Merge one block's events (all with the same flags), given with their canonical article ids."""
     reports = sorted((_report(e, origin) for e, origin in events), key=lambda r: r.order)
     clusters: list[list[_Report]] = []
     notes: dict[str, str] = {}
-    for r in (r for r in reports if r.precise):
+    # a vow, a denial or a bit of history retold by several outlets is one statement: its
+    # date and place are seldom precise, and it did not happen on a day at a place anyway
+    flagged = any(r.event.flags for r in reports)
+    for r in (r for r in reports if r.precise or flagged):
         fits = [c for c in clusters if all(_why_not(r, m) is None for m in c)]
         if fits:
             min(fits, key=lambda c: _closeness(r, c)).append(r)
         else:
             clusters.append([r])
-    for r in (r for r in reports if not r.precise):
+    for r in (r for r in reports if not (r.precise or flagged)):
         fits = [c for c in clusters if all(_why_not(r, m) is None and _alike(r, m) for m in c)]
-        if len(fits) > 1:  # prefer the one event that agrees on what changed hands, and on who acted
-            fits = [c for c in fits if _agrees_on_detail(r, c)] or fits
+        if len(fits) > 1:  # prefer the one event that a copy of its article tells in the same words
+            fits = [c for c in fits if any(_same_words(r, m) for m in c)] or fits
         if len(fits) == 1:
             fits[0].append(r)
             continue
@@ -199,7 +205,7 @@ def _ledger_event(members: list[_Report], notes: dict[str, str]) -> LedgerEvent:
         actor1=_most_given([m.event.actor1 for m in members]), actor2=_most_given([m.event.actor2 for m in members]),
         place=best_place.event.place if best_place else None, date=best_date.event.date,
         fatalities_low=low, fatalities_best=best, fatalities_high=high, fatalities_evidence=fatal_evidence,
-        territory_change=changes.most_common(1)[0][0] if changes else "none",
+        territory_change=changes.most_common(1)[0][0] if changes else "none", flags=head.flags,
         reasons=tuple(_reasons(members, notes)))
 
 

@@ -370,12 +370,15 @@ class LedgerEvent:
     fatalities_high: float | None = None
     fatalities_evidence: tuple[Evidence, ...] = ()
     territory_change: str = "none"
+    flags: tuple[str, ...] = ()  # a flagged statement (vowed, denied, historical…), not an event that happened
     reasons: tuple[str, ...] = ()  # why these reports were merged, for the analyst
 
     def __post_init__(self) -> None:
         if not self.event_ids:
             raise RecordError("E108")
         _check("territory_changes", self.territory_change, field_name="territory_change")
+        for flag in self.flags:
+            _check("context_flags", flag, field_name="flags")
 
 
 @_record

@@ -97,3 +97,20 @@ def test_relinking_after_a_change_drops_what_no_longer_holds(store: Store) -> No
     store.replace_derived(ids[1], "events", [], rec.Versions(pipeline="test"))  # B's event is gone
     pipeline.link_articles([ids[1]], store=store, settings=Settings())
     assert [e.event_ids for e in link.ledger_events(store)] == [("eA",)]
+
+
+def test_flagged_statements_merge_apart_from_events(store: Store) -> None:
+    ids = [put(store, k) for k in "AB"]
+    for aid, key in zip(ids, "AB", strict=True):
+        text = store.text(aid)
+        ev = rec.Evidence(article_id=aid, start=0, end=9, text=text[:9])
+        vow = rec.Event(id=f"vow{key}", evidence=ev, event_type="Battles", sub_event_type="Armed clash",
+                        actor1=rec.Actor(name="Russian forces", side="RU"), flags=("future",),
+                        place=rec.PlaceMention(id=f"p{key}", evidence=ev, name="Bryansk Oblast", place=REGION,
+                                               precision="adm1"))
+        events = [(rid, "event", rec.from_dict(rec.Event, p)) for rid, _k, p in store.derived(aid, "events")]
+        store.replace_derived(aid, "events", [*events, (vow.id, "event", vow)], rec.Versions(pipeline="test"))
+    pipeline.link_articles(ids, store=store, settings=Settings())
+    assert all(not e.flags for e in link.ledger_events(store))
+    (vows,) = [e for e in link.ledger_events(store, flagged=True) if e.flags]
+    assert vows.flags == ("future",) and set(vows.event_ids) == {"vowA", "vowB"}
