@@ -455,6 +455,63 @@ def sitrep_cmd(ctx: click.Context, place: str, day: str, fmt: str) -> int:
     return EXIT_OK
 
 
+@cli.command("export")
+@click.argument("kind", type=click.Choice(["events", "claims", "places", "conflicts"]))
+@click.option("--format", "fmt", required=True,
+              help="events: acled-csv, geojson, jsonl, parquet; claims: jsonl, csv; places: jsonl; conflicts: json.")
+@click.option("--out", default=None, type=click.Path(dir_okay=False),
+              help="Write to this file (replaced only when the export is complete); default: standard output.")
+@click.option("--place", default=None, help="Only this region: an ISO 3166-2 code (RU-KRS), a country code, or a name.")
+@click.option("--since", default=None, help="Only from this day (YYYY-MM-DD) on: event dates, claims' as-of dates.")
+@click.option("--until", default=None, help="Only up to this day (YYYY-MM-DD).")
+@click.option("--type", "event_type", default=None, help="events: only this ACLED event type (e.g. Battles).")
+@click.option("--side", type=click.Choice(["UA", "RU", "third_party", "unknown"]), default=None,
+              help="Only events with an actor of this side, claims and figures by claimants of this side.")
+@click.option("--flagged/--no-flagged", default=False,
+              help="events: also export flagged statements (negated, hypothetical, future, historical).")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar while the gazetteer is built.")
+@click.pass_context
+@_guard
+def export_cmd(ctx: click.Context, kind: str, fmt: str, out: str | None, place: str | None, since: str | None,
+               until: str | None, event_type: str | None, side: str | None, flagged: bool, quiet: bool) -> int:
+    """Export the ledger: events as ACLED CSV, GeoJSON, JSON lines or Parquet; claims; places; conflicts."""
+    from . import export, link
+
+    filters = export.Filters(since=since, until=until, event_type=event_type, side=side,
+                             regions=frozenset({"-"}) if place else None)  # the region is looked up below
+    export.check(kind, fmt, filters)
+    if out is None and fmt == "parquet" and sys.stdout.isatty():
+        raise click.UsageError("Parquet is binary: give --out FILE or redirect the output")
+    gazetteer = None
+    if kind == "events" or (place and not ("-" in place or place.isupper())):
+        from .gazetteer import open_gazetteer
+
+        update, close = _bar("building the gazetteer (once per installation)", quiet)
+        try:
+            gazetteer = open_gazetteer(progress=update)
+        finally:
+            close()
+    if place:
+        regions = link.regions_named(place, gazetteer)
+        if not regions:
+            click.echo(f"error: no region is named {place!r}; try its ISO 3166-2 code (e.g. RU-KRS)", err=True)
+            return EXIT_ERROR
+        filters = export.Filters(since=since, until=until, event_type=event_type, side=side, regions=frozenset(regions))
+    settings = _settings(ctx)
+    store = _open(settings)
+    try:
+        summary = export.export(store, out if out is not None else sys.stdout.buffer, kind=kind, fmt=fmt,
+                                filters=filters, settings=settings, gazetteer=gazetteer, flagged=flagged)
+    finally:
+        store.close()
+        if gazetteer is not None:
+            gazetteer.close()
+    if out is not None:
+        skipped = f", {summary.without_coordinates} without coordinates left out" if summary.without_coordinates else ""
+        click.echo(f"exported {summary.written} {kind} to {out}{skipped}", err=True)
+    return EXIT_OK
+
+
 @cli.command("rejected")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines.")
 @click.pass_context

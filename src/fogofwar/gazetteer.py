@@ -686,6 +686,27 @@ class Gazetteer:
         """The country with this ISO 3166-1 alpha-2 code."""
         return self.get(f"iso3166-1:{alpha2.upper()}")
 
+    def centroid(self, iso_code: str) -> tuple[float, float, str] | None:
+        """A representative point of a first-level division, as (latitude, longitude, source):
+        its own GeoNames coordinates when an import gave them, else the mean position of the
+        settlements the gazetteer lists in it (the packaged divisions have no coordinates);
+        None when it lists none."""
+        own = self.division(iso_code)
+        if own is not None and own.latitude is not None and own.longitude is not None:
+            return own.latitude, own.longitude, "geonames"
+        rows = self._query("SELECT latitude, longitude FROM places WHERE admin1 = ? AND kind = 'populated' "
+                           "AND latitude IS NOT NULL AND longitude IS NOT NULL", (iso_code.upper(),))
+        if not rows:
+            return None
+        # a mean of unit vectors, so that a region across the antimeridian (Chukotka) is not
+        # placed on the other side of the globe
+        x = y = z = 0.0
+        for lat, lon in rows:
+            la, lo = math.radians(lat), math.radians(lon)
+            x, y, z = x + math.cos(la) * math.cos(lo), y + math.cos(la) * math.sin(lo), z + math.sin(la)
+        lat = math.degrees(math.atan2(z, math.hypot(x, y)))
+        return round(lat, 4), round(math.degrees(math.atan2(y, x)), 4), "settlements"
+
     def contains(self, admin1_iso: str, place: Place) -> bool:
         """Whether ``place`` lies in (or is) the first-level division ``admin1_iso``."""
         admin1 = place.admin1

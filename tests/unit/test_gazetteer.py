@@ -335,3 +335,11 @@ def test_import_from_a_url(cache: Path, tmp_path: Path, http_server) -> None:  #
     assert summary.added == 4
     with Gazetteer(cache) as g:
         assert g.lookup("Русское Поречное")[0].id == "geonames:9990001"
+
+
+def test_a_region_centroid_is_the_mean_of_its_settlements(gaz: Gazetteer) -> None:
+    lat, lon, how = gaz.centroid("RU-KRS")  # type: ignore[misc]
+    assert how == "settlements" and _km(lat, lon, 51.7, 36.2) < 100  # Kursk Oblast lies around 51.7 N, 36.2 E
+    chukotka = gaz.centroid("RU-CHU")  # across the antimeridian: not averaged into the Atlantic
+    assert chukotka is not None and 60 < chukotka[0] < 72 and abs(chukotka[1]) > 160
+    assert gaz.centroid("XX-00") is None
