@@ -27,7 +27,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__, link, vocab
+from . import __version__, link, vocab, webpage
 from .config import Settings
 from .errors import MESSAGES, ConfigError, FogofwarError, StoreError
 from .records import (Claim, Disagreement, Event, Grade, LedgerEvent, PlaceMention, RawDocument, Report,
@@ -684,4 +684,5 @@ def create_app(settings: Settings, *, token: str | None = None, read_only: bool 
     app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, _on_crash)
     app.add_middleware(_WriteGuard, context=app.state.fogofwar)
+    webpage.mount(app)
     return app

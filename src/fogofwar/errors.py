@@ -102,6 +102,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "the endpoints are listed at /openapi.json"),
     "E408": ("server-error", "the server failed on {method} {path}: {detail}",
              "report the problem with this detail; nothing was half-stored (each document is one transaction)"),
+    "E409": ("page-libraries-missing", "the web page's libraries (Leaflet, world-atlas) are not installed",
+             "run `make web` (npm ci in web/) or set FOGOFWAR_WEB_VENDOR to a node_modules folder"),
 }
 
 
