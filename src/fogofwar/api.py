@@ -114,6 +114,17 @@ class PlaceItem(BaseModel):
     mention: PlaceMention
 
 
+class RegionOut(BaseModel):
+    """A first-level division and its representative point: its own GeoNames point when an
+    import gave one, else the mean position of the settlements the gazetteer lists in it."""
+
+    code: str
+    name: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    source: str | None = Field(None, description="geonames or settlements; null when no point is known")
+
+
 class ConflictItem(BaseModel):
     article_ids: list[str]
     timeline: Timeline
@@ -574,6 +585,19 @@ def list_conflicts(request: Request, paging: Paging, dates: Dates, regions: Regi
     return _page(request, found(), paging)
 
 
+def list_regions(request: Request, code: Annotated[list[str], Query(
+        description="ISO 3166-2 codes, e.g. RU-KRS (repeat the parameter for several)")] = ()) -> list[RegionOut]:
+    """Where the page draws a region-level event: the region's representative point."""
+    gazetteer = _ctx(request).gazetteer()
+    out = []
+    for iso in dict.fromkeys(c.strip().upper() for c in code[:200] if c.strip()):
+        division, point = gazetteer.division(iso), gazetteer.centroid(iso)
+        out.append(RegionOut(code=iso, name=division.name if division else None,
+                             latitude=point[0] if point else None, longitude=point[1] if point else None,
+                             source=point[2] if point else None))
+    return out
+
+
 # --- write endpoints ---------------------------------------------------------------------------
 
 _BEARER = HTTPBearer(auto_error=False, description="the token `fogofwar serve` printed, --token or FOGOFWAR_TOKEN")
@@ -650,6 +674,7 @@ _READS = (
     ("/claims", list_claims, "Attributed claims with their Admiralty-style grade", "claims"),
     ("/places", list_places, "Place mentions with their resolution", "places"),
     ("/conflicts", list_conflicts, "Claimed figures by measure: timelines, updates and disagreements", "conflicts"),
+    ("/regions", list_regions, "First-level divisions with their representative points (centroids)", "places"),
 )
 _WRITES = (
     ("/ingest/text", ingest_text, "Ingest one plain-text article through the whole pipeline"),

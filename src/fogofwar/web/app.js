@@ -10,7 +10,7 @@ const SIDE_COLOURS = { UA: "#1565c0", RU: "#c62828", third_party: "#2e7d32", unk
 // Region-level events are drawn as shaded discs of about the region's size, never as pins.
 const REGION_RADIUS_M = { adm2: 25000, adm1: 70000, vague: 120000 };
 
-const state = { events: [], days: [], layer: null, markers: new Map(), selected: null, conflicts: [] };
+const state = { events: [], days: [], layer: null, markers: new Map(), selected: null, conflicts: [], regions: {} };
 const $ = (id) => document.getElementById(id);
 
 async function getJSON(url) {
@@ -55,15 +55,29 @@ async function drawCountries(map) {
 function placeOf(event) {
   const mention = event.place;
   const place = mention && mention.place;
-  if (!place || place.latitude === null || place.longitude === null) return null;
-  return { lat: place.latitude, lon: place.longitude, name: place.name, precision: mention.precision };
+  if (!place) return null;
+  if (place.latitude !== null && place.longitude !== null) {
+    return { lat: place.latitude, lon: place.longitude, name: place.name, precision: mention.precision };
+  }
+  // a region known only by its code: drawn at its representative point, as a region
+  const region = REGION_RADIUS_M[mention.precision] && state.regions[place.admin1];
+  if (!region || region.latitude === null) return null;
+  return { lat: region.latitude, lon: region.longitude, name: place.name, precision: mention.precision, centroid: true };
+}
+
+async function loadRegions() {
+  const codes = [...new Set(state.events.map((e) => e.place && e.place.place).filter((p) => p && p.latitude === null
+    && p.admin1).map((p) => p.admin1))];
+  if (!codes.length) return;
+  const found = await getJSON(`/regions?${codes.map((c) => `code=${encodeURIComponent(c)}`).join("&")}`);
+  for (const region of found) state.regions[region.code] = region;
 }
 
 function sidesOf(event) {
   return [event.actor1, event.actor2].filter(Boolean).map((a) => a.side);
 }
 
-function markerFor(event) {
+function markerFor(event, labelled) {
   const where = placeOf(event);
   const colour = TYPE_COLOURS[event.event_type] || "#555";
   const radius = REGION_RADIUS_M[where.precision];
@@ -71,7 +85,10 @@ function markerFor(event) {
   if (radius) {  // known only to a region: a labelled shaded disc
     marker = L.circle([where.lat, where.lon], { radius, color: colour, weight: 1, dashArray: "4 4",
                                                 fillColor: colour, fillOpacity: 0.15, className: "ev-marker ev-region" });
-    marker.bindTooltip(`${where.name} (region-level)`, { permanent: true, direction: "center", className: "region-label" });
+    // one permanent label per region; its other events name it on hover
+    marker.bindTooltip(`${where.name} (region-level${where.centroid ? ", drawn at its centre" : ""})`,
+                       { permanent: !labelled.has(where.name), direction: "center", className: "region-label" });
+    labelled.add(where.name);
   } else {  // a named place: a point; "near" it: a hollow ring
     const near = where.precision !== "point";
     marker = L.circleMarker([where.lat, where.lon], { radius: near ? 9 : 7, color: colour, weight: 2,
@@ -106,9 +123,10 @@ function redraw(map) {
   const list = $("event-list");
   list.replaceChildren();
   let unplaced = 0;
+  const labelled = new Set();
   for (const event of shown) {
     if (placeOf(event)) {
-      const marker = markerFor(event).addTo(state.layer);
+      const marker = markerFor(event, labelled).addTo(state.layer);
       const node = marker.getElement();
       if (node) node.dataset.eventId = event.id;
       state.markers.set(event.id, marker);
@@ -117,7 +135,8 @@ function redraw(map) {
     }
     list.append(el("li", { dataset: { eventId: event.id }, onclick: () => openEvent(event.id) },
                    `${event.date.start || "undated"} · ${event.event_type} / ${event.sub_event_type} · `
-                   + `${(placeOf(event) || {}).name || "place unknown"} · ${event.event_ids.length} report(s)`));
+                   + `${(event.place && event.place.place && event.place.place.name) || "place unknown"} · `
+                   + `${event.event_ids.length} report(s)`));
   }
   $("event-count").textContent = `(${shown.length} of ${state.events.length})`;
   $("unplaced").textContent = unplaced ? `${unplaced} shown event(s) have no coordinates and are not on the map.` : "";
@@ -151,7 +170,8 @@ async function openEvent(id) {
     ["type", `${e.event_type} / ${e.sub_event_type}`],
     ["actors", `${actorText(e.actor1)} vs ${actorText(e.actor2)}`],
     ["place", where ? `${where.name} (${where.precision})` : "unknown"],
-    ["date", `${e.date.start || "unknown"} (${e.date.precision})`],
+    ["date", e.date.start && e.date.end && e.date.end !== e.date.start
+      ? `${e.date.start} to ${e.date.end} (${e.date.precision})` : `${e.date.start || "unknown"} (${e.date.precision})`],
     ["fatalities", e.fatalities_best === null && e.fatalities_low === null ? "—"
       : `low ${e.fatalities_low ?? "?"} / best ${e.fatalities_best ?? "?"} / high ${e.fatalities_high ?? "?"}`],
     ["territory", e.territory_change],
@@ -312,6 +332,7 @@ async function main() {
   try {
     await drawCountries(map);
     state.events = await allPages("/events");
+    await loadRegions();
     setUpFilters(map);
     redraw(map);
     const placed = state.events.map(placeOf).filter(Boolean);
