@@ -724,7 +724,7 @@ def serve(ctx: click.Context, host: str, port: int, read_only: bool, token: str 
         click.echo(f"token: {token}  (send `Authorization: Bearer {token}` to POST /ingest/text, /html, /url)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: {host} is not loopback; the API is reachable from the network", err=True)
-    click.echo(f"fogofwar API on http://{host}:{port}/ (OpenAPI at /openapi.json)"
+    click.echo(f"fogofwar: the page at http://{host}:{port}/ , the API beside it (OpenAPI at /openapi.json)"
                + (", read-only" if read_only else ""))
     uvicorn.run(create_app(settings, token=token, read_only=read_only), host=host, port=port, log_level="info")
     return EXIT_OK
