@@ -92,9 +92,10 @@ def update(store: Store, settings: Settings, article_ids: Iterable[str], *,
     store.replace_link_members(ids, members)
     blocks = sorted(before | {block for _a, _r, block in members})
     tab = credibility.table(settings.credibility)
+    claims_cache: dict[str, dict[str, Claim]] = {}  # article id -> its claims, read once per update
     for n, block in enumerate(blocks, 1):
         try:
-            records = list(_relink(store, block, tab))
+            records = list(_relink(store, block, tab, claims_cache))
         except Exception as exc:  # noqa: BLE001 - one block's failure must not stop the others
             summary.failed += 1
             store.put_rejected(Rejected(
@@ -115,9 +116,10 @@ def relink_all(store: Store, settings: Settings, **kwargs: Any) -> LinkSummary:
     return update(store, settings, store.article_ids(), **kwargs)
 
 
-def _relink(store: Store, block: str, tab: credibility.Table) -> Iterator[tuple[str, str, Any]]:
+def _relink(store: Store, block: str, tab: credibility.Table,
+            claims_cache: dict[str, dict[str, Claim]]) -> Iterator[tuple[str, str, Any]]:
     if block.startswith("ev|"):
-        yield from _relink_events(store, block, tab)
+        yield from _relink_events(store, block, tab, claims_cache)
     else:
         yield from _relink_measure(store, block, tab)
 
@@ -127,11 +129,12 @@ def _origins(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[str, t
             in store.article_meta(sorted(set(article_ids))).items()}
 
 
-def _relink_events(store: Store, block: str, tab: credibility.Table) -> Iterator[tuple[str, str, Any]]:
+def _relink_events(store: Store, block: str, tab: credibility.Table,
+                   claims_cache: dict[str, dict[str, Claim]]) -> Iterator[tuple[str, str, Any]]:
     rows = store.block_members(block, "events")
     origins = _origins(store, (aid for aid, _p in rows))
     events = [(from_dict(Event, p), origins[aid][0]) for aid, p in rows if aid in origins]
-    claims = _claims_of(store, {e.evidence.article_id for e, _o in events if e.claim_ids})
+    claims = _claims_of(store, {e.evidence.article_id for e, _o in events if e.claim_ids}, claims_cache)
     grades: dict[str, Grade] = {}  # one claim may report several events: its best-supported grade
     for ledger_event in merge.merge_events(events):
         yield "ledger_event", ledger_event.id, ledger_event
@@ -145,12 +148,13 @@ def _relink_events(store: Store, block: str, tab: credibility.Table) -> Iterator
         yield "grade", _grade_id(grades[claim_id], block), grades[claim_id]
 
 
-def _claims_of(store: Store, article_ids: Iterable[str]) -> dict[str, Claim]:
+def _claims_of(store: Store, article_ids: Iterable[str], cache: dict[str, dict[str, Claim]]) -> dict[str, Claim]:
     out = {}
     for aid in sorted(article_ids):
-        for rid, kind, payload in store.derived(aid, "claims"):
-            if kind == "claim":
-                out[rid] = from_dict(Claim, payload)
+        if aid not in cache:
+            cache[aid] = {rid: from_dict(Claim, payload) for rid, kind, payload in store.derived(aid, "claims")
+                          if kind == "claim"}
+        out.update(cache[aid])
     return out
 
 

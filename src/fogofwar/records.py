@@ -12,8 +12,10 @@ A field with no supporting span does not exist.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import types
 import typing
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
@@ -324,29 +326,35 @@ def to_dict(record: Any) -> Any:
 
 def from_dict(cls: type[R], data: dict[str, Any]) -> R:
     """Rebuild a record of ``cls`` from :func:`to_dict` output."""
-    hints = typing.get_type_hints(cls)
     kwargs = {}
-    for f in dataclasses.fields(cls):  # type: ignore[arg-type]
-        if f.name in data:
-            kwargs[f.name] = _coerce(hints[f.name], data[f.name])
+    for name, convert in _plan(cls):
+        if name in data:
+            value = data[name]
+            kwargs[name] = convert(value) if convert is not None and value is not None else value
     return cls(**kwargs)
 
 
-def _coerce(hint: Any, value: Any) -> Any:
-    if value is None:
-        return None
+@functools.cache
+def _plan(cls: type) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    # type hints are resolved once per class: from_dict runs for every stored record read
+    hints = typing.get_type_hints(cls)
+    return tuple((f.name, _converter(hints[f.name])) for f in dataclasses.fields(cls))
+
+
+def _converter(hint: Any) -> Callable[[Any], Any] | None:
+    """How to rebuild a plain value of this type (None: as it is)."""
     origin = typing.get_origin(hint)
     if origin in (typing.Union, types.UnionType):
         inner = [a for a in typing.get_args(hint) if a is not type(None)]
-        return _coerce(inner[0], value) if len(inner) == 1 else value
+        return _converter(inner[0]) if len(inner) == 1 else None
     if origin is tuple:
-        (item_hint, *_rest) = typing.get_args(hint)
-        return tuple(_coerce(item_hint, v) for v in value)
+        item = _converter(typing.get_args(hint)[0])
+        return tuple if item is None else (lambda value: tuple(None if v is None else item(v) for v in value))
     if dataclasses.is_dataclass(hint):
-        return from_dict(hint, value)
-    if hint is float and isinstance(value, int):
-        return float(value)
-    return value
+        return lambda value: from_dict(hint, value)
+    if hint is float:
+        return lambda value: float(value) if isinstance(value, int) else value
+    return None
 
 
 # --- across reports (the link stage) -------------------------------------------------------
