@@ -8,13 +8,14 @@ itself. Every error is JSON with a code from :mod:`fogofwar.errors`::
     {"error": {"code": "E304", "name": "not-found", "message": "…", "hint": "…"}}
 
 Write requests are checked (read-only mode, token, body size) before their body is read.
+Tokens name their user (:mod:`fogofwar.auth`): a correction records who made it, and a
+read-only token may read the audit log but not write.
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import secrets
 import threading
 from collections.abc import AsyncIterator, Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -30,7 +31,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from . import __version__, link, vocab, webpage
 from .config import Settings
 from .errors import MESSAGES, ConfigError, FogofwarError, StoreError
-from .records import (Claim, Disagreement, Event, Grade, LedgerEvent, PlaceMention, RawDocument, Report,
+from .auth import ApiToken, find_token, parse_token
+from .records import (Claim, Correction, Disagreement, Event, Grade, LedgerEvent, PlaceMention, RawDocument, Report,
                       Timeline, from_dict)
 
 __all__ = ["create_app", "error_body", "MAX_LIMIT"]
@@ -38,9 +40,11 @@ __all__ = ["create_app", "error_body", "MAX_LIMIT"]
 MAX_LIMIT = 500  # items per page; bounds a response whatever the ledger's size
 DEFAULT_LIMIT = 50
 WRITE_PREFIX = "/ingest/"
+WRITE_PATHS = (WRITE_PREFIX, "/corrections")  # checked by the middleware before the body is read
 
 # HTTP status of each coded error an endpoint can raise; others are 500.
 _STATUS = {"E204": 413, "E301": 503, "E302": 503, "E303": 503, "E304": 404, "E305": 400, "E306": 404,
+           "E307": 404, "E410": 400, "E411": 403,
            "E401": 400, "E402": 400, "E403": 503, "E404": 400, "E405": 401, "E406": 403, "E407": 404,
            "E408": 500, "E501": 503, "E502": 503}
 
@@ -151,6 +155,11 @@ class IngestResult(BaseModel):
     outcomes: list[IngestOutcome]
 
 
+class AuditItem(BaseModel):
+    correction: Correction
+    applies: bool = Field(description="whether its evidence is still found; false: an orphan, kept and listed")
+
+
 # --- request bodies -----------------------------------------------------------------------
 
 class _Metadata(BaseModel):
@@ -185,6 +194,20 @@ class HtmlIn(_Metadata):
     html: str = Field(min_length=1, description="the article's HTML page (its main text is extracted)")
 
 
+class CorrectionIn(BaseModel):
+    """A correction, as `fogofwar correct` takes it; its author is the token's name."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    target: Literal["claim", "event", "place", "merge", "split"]
+    id: str = Field(min_length=1, max_length=200, description="the claim, event (or ledger event) or place mention")
+    other: str | None = Field(None, max_length=200, description="merge, split: the second event")
+    field: str | None = Field(None, max_length=100, description="claim: claimant, side, quantity[@START-END], "
+                              "assessed; event: type, actor1, actor2, place, date, flags; place: place")
+    value: str | None = Field(None, max_length=2000, description="the new value, as `fogofwar correct --value`")
+    reason: str = Field(min_length=1, max_length=2000)
+
+
 class UrlIn(_Metadata):
     url: str = Field(max_length=2000, description="an http(s) address of an article or an RSS/Atom feed")
 
@@ -202,11 +225,11 @@ class _Context:
     """What requests share: one store, the pipeline's resources (the spaCy model and the
     gazetteer, loaded when first needed) and a lock that runs one ingest at a time."""
 
-    def __init__(self, settings: Settings, *, token: str | None, read_only: bool) -> None:
+    def __init__(self, settings: Settings, *, tokens: list[ApiToken], read_only: bool) -> None:
         from .pipeline import Resources
 
         self.settings = settings
-        self.token = token
+        self.tokens = tokens
         self.read_only = read_only
         self.resources = Resources(settings)
         self.ingest_lock = threading.Lock()
@@ -233,15 +256,24 @@ class _Context:
                 self._store.close()
                 self._store = None
 
-    def check_write(self, method: str, path: str, authorization: str | None) -> None:
-        """Raise the coded error that refuses a write, if any."""
+    def check_write(self, method: str, path: str, authorization: str | None) -> ApiToken:
+        """The token of a write, or the coded error that refuses it."""
         if self.read_only:
             raise ConfigError("E406", method=method, path=path)
+        token = self.check_read(method, path, authorization)
+        if not token.write:
+            raise ConfigError("E411", name=token.name, method=method, path=path)
+        return token
+
+    def check_read(self, method: str, path: str, authorization: str | None) -> ApiToken:
+        """The token of a token-protected read, or the coded error that refuses it."""
         scheme, _, given = (authorization or "").partition(" ")
         if scheme.lower() != "bearer" or not given.strip():
             raise ConfigError("E405", detail=f"{method} {path} needs a bearer token and none was sent")
-        if self.token is None or not secrets.compare_digest(given.strip().encode(), self.token.encode()):
+        token = find_token(self.tokens, given.strip())
+        if token is None:
             raise ConfigError("E405", detail="the token sent is not this server's")
+        return token
 
 
 def _ctx(request: Request) -> _Context:
@@ -306,7 +338,7 @@ class _WriteGuard:
             await self.app(scope, receive, send)
             return
         headers = {k.decode("latin-1").lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
-        if scope["path"].startswith(WRITE_PREFIX):
+        if scope["path"].startswith(WRITE_PATHS):
             try:
                 self.context.check_write(scope["method"], scope["path"], headers.get("authorization"))
             except FogofwarError as exc:
@@ -439,7 +471,7 @@ def health(request: Request) -> Health:
     ctx = _ctx(request)
     ctx.store  # noqa: B018 - opening the store is the check
     return Health(status="ok", version=__version__, read_only=ctx.read_only,
-                  writes=not ctx.read_only and ctx.token is not None)
+                  writes=not ctx.read_only and any(t.write for t in ctx.tokens))
 
 
 def _article_out(article: Any, *, text: bool) -> ArticleOut:
@@ -604,11 +636,39 @@ _BEARER = HTTPBearer(auto_error=False, description="the token `fogofwar serve` p
 
 
 def _may_write(request: Request,
-               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> None:
+               credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> ApiToken:
     """Checked again here (the middleware checked first), so that the rule holds for any
     route added later and OpenAPI shows the endpoint as protected."""
     header = f"Bearer {credentials.credentials}" if credentials else None
-    _ctx(request).check_write(request.method, request.url.path, header)
+    return _ctx(request).check_write(request.method, request.url.path, header)
+
+
+def _may_read(request: Request,
+              credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_BEARER)]) -> ApiToken:
+    header = f"Bearer {credentials.credentials}" if credentials else None
+    return _ctx(request).check_read(request.method, request.url.path, header)
+
+
+def post_correction(request: Request, body: CorrectionIn,
+                    token: Annotated[ApiToken, Depends(_may_write)]) -> Correction:
+    """Record a correction by the token's user, apply it and relink what it touches."""
+    from . import corrections
+
+    ctx = _ctx(request)
+    needs_places = body.target == "place" or body.field == "place"
+    with ctx.ingest_lock:  # a correction relinks blocks, as an ingest does
+        return corrections.correct(ctx.store, ctx.settings, target=body.target, record_id=body.id,
+                                   other_id=body.other, field=body.field, value=body.value, by=token.name,
+                                   reason=body.reason, gazetteer=ctx.gazetteer() if needs_places else None)
+
+
+def get_audit(request: Request, paging: Paging, _token: Annotated[ApiToken, Depends(_may_read)],
+              orphans: Annotated[bool, Query(description="only corrections whose evidence is gone")] = False
+              ) -> Page[AuditItem]:
+    from . import corrections
+
+    entries = corrections.audit(_ctx(request).store, orphans_only=orphans)
+    return _page(request, entries, paging, lambda e: AuditItem(correction=e.correction, applies=e.applies))
 
 
 def _ingest(ctx: _Context, items: Iterable[Any]) -> IngestResult:
@@ -662,7 +722,7 @@ _ERRORS: dict[int | str, dict[str, Any]] = {
         (422, "a parameter or body field that is not valid (E404)"))}
 _WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     **_ERRORS, 401: {"model": ErrorBody, "description": "no token, or not this server's (E405)"},
-    403: {"model": ErrorBody, "description": "the server is read-only (E406)"},
+    403: {"model": ErrorBody, "description": "the server is read-only (E406), or the token may only read (E411)"},
     413: {"model": ErrorBody, "description": "the body is larger than the size limit (E204)"}}
 
 _READS = (
@@ -691,19 +751,28 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.fogofwar.close()
 
 
-def create_app(settings: Settings, *, token: str | None = None, read_only: bool = False) -> FastAPI:
-    """The API over the store that ``settings.db`` names. Ingest endpoints need ``token``
-    (without one, they refuse every request) and always refuse in ``read_only`` mode."""
+def create_app(settings: Settings, *, token: str | None = None, read_only: bool = False,
+               tokens: Iterable[ApiToken] = ()) -> FastAPI:
+    """The API over the store that ``settings.db`` names. Ingest and correction endpoints
+    need a write token: ``token`` (``NAME:SECRET``, or a secret alone for "admin") or one of
+    ``tokens`` (:mod:`fogofwar.auth`), without which they refuse every request, and they
+    always refuse in ``read_only`` mode; the audit log needs any token."""
     app = FastAPI(title="fogofwar", version=__version__, lifespan=_lifespan, docs_url=None, redoc_url=None,
                   description="War reporting as a verifiable ledger: every field tied to its evidence span. "
                               "Errors are JSON with a stable code: {\"error\": {\"code\", \"name\", "
                               "\"message\", \"hint\"}}.")
-    app.state.fogofwar = _Context(settings, token=token, read_only=read_only)
+    users = [*([parse_token(token)] if token else []), *tokens]
+    app.state.fogofwar = _Context(settings, tokens=users, read_only=read_only)
     for path, endpoint, summary, tag in _READS:
         app.add_api_route(path, endpoint, methods=["GET"], summary=summary, tags=[tag], responses=_ERRORS)
     for path, endpoint, summary in _WRITES:
         app.add_api_route(path, endpoint, methods=["POST"], summary=summary, tags=["ingest"],
                           responses=_WRITE_ERRORS, dependencies=[Depends(_may_write)])
+    app.add_api_route("/corrections", post_correction, methods=["POST"], status_code=201, tags=["corrections"],
+                      summary="Correct a claim, an event or a place mention, or merge or split events",
+                      responses=_WRITE_ERRORS)
+    app.add_api_route("/audit", get_audit, methods=["GET"], tags=["corrections"], responses=_WRITE_ERRORS,
+                      summary="The corrections made, in order, each with whether its evidence is still found")
     app.add_exception_handler(FogofwarError, _on_coded)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, _on_invalid)  # type: ignore[arg-type]
     app.add_exception_handler(StarletteHTTPException, _on_http)  # type: ignore[arg-type]

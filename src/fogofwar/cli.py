@@ -143,6 +143,8 @@ def reprocess(ctx: click.Context, stage: str | None, since: str | None, quiet: b
         bar.close()
         store.close()
     click.echo(", ".join(f"{k} {v}" for k, v in sorted(done.items())) or "no articles")
+    if done.get("orphaned_corrections"):
+        click.echo("some corrections no longer find their evidence: `fogofwar audit --orphans` lists them", err=True)
     return EXIT_OK
 
 
@@ -700,13 +702,17 @@ def eval_cmd(gold_dir: str, stages: tuple[str, ...], show_diff: bool, as_json: b
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="The address to bind; anything but loopback exposes the API to the network.")
 @click.option("--port", type=int, default=8000, show_default=True, help="The port to listen on.")
-@click.option("--read-only", is_flag=True, help="Refuse every ingest request (403).")
+@click.option("--read-only", is_flag=True, help="Refuse every ingest request and correction (403).")
 @click.option("--token", envvar="FOGOFWAR_TOKEN", default=None,
-              help="The bearer token of the ingest endpoints [env FOGOFWAR_TOKEN; default: a random one, printed once].")
+              help="A write token, NAME:SECRET (a secret alone names the user admin) [env FOGOFWAR_TOKEN; "
+                   "default, without --tokens: a random one, printed once].")
+@click.option("--tokens", "tokens_file", envvar="FOGOFWAR_TOKENS", default=None,
+              type=click.Path(exists=True, dir_okay=False),
+              help="A file of tokens, one per line: NAME SECRET [read|write] [env FOGOFWAR_TOKENS].")
 @click.option("--max-bytes", type=int, default=None, help="Refuse request bodies larger than this (413) [5000000].")
 @click.pass_context
 @_guard
-def serve(ctx: click.Context, host: str, port: int, read_only: bool, token: str | None,
+def serve(ctx: click.Context, host: str, port: int, read_only: bool, token: str | None, tokens_file: str | None,
           max_bytes: int | None) -> int:
     """Serve the REST API (OpenAPI description at /openapi.json) with uvicorn."""
     import secrets
@@ -714,20 +720,32 @@ def serve(ctx: click.Context, host: str, port: int, read_only: bool, token: str 
     import uvicorn
 
     from .api import create_app
+    from .auth import read_tokens
 
     settings = _settings(ctx, max_bytes=max_bytes)
     _open(settings).close()  # a bad --db fails now, with its coded message, not on the first request
+    users = []
+    if tokens_file:
+        with open(tokens_file, encoding="utf-8") as lines:
+            users = read_tokens(lines, source=tokens_file)
     if read_only:
         token = None
-    elif not token:
+    elif not token and not any(u.write for u in users):
         token = secrets.token_urlsafe(24)
         click.echo(f"token: {token}  (send `Authorization: Bearer {token}` to POST /ingest/text, /html, /url)")
     if host not in ("127.0.0.1", "localhost", "::1"):
         click.echo(f"warning: {host} is not loopback; the API is reachable from the network", err=True)
     click.echo(f"fogofwar: the page at http://{host}:{port}/ , the API beside it (OpenAPI at /openapi.json)"
                + (", read-only" if read_only else ""))
-    uvicorn.run(create_app(settings, token=token, read_only=read_only), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(settings, token=token, read_only=read_only, tokens=users), host=host, port=port,
+                log_level="info")
     return EXIT_OK
+
+
+from .cli_correct import audit_cmd, correct  # noqa: E402 - after the group they join
+
+cli.add_command(correct)
+cli.add_command(audit_cmd)
 
 
 def main() -> None:

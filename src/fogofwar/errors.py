@@ -77,6 +77,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "give more characters of the id"),
     "E306": ("event-not-found", "no ledger event with id {event_id!r}",
              "list the events with `fogofwar events` or GET /events"),
+    "E307": ("record-not-found", "no {kind} with id {record_id!r}",
+             "`fogofwar claims --json`, `fogofwar events --json` and `fogofwar places ARTICLE --json` show the ids"),
     "E501": ("gazetteer-missing", "there is no gazetteer cache at {path}",
              "build it with `fogofwar gazetteer build`"),
     "E502": ("gazetteer-corrupt", "the gazetteer cache {path} cannot be read: {detail}",
@@ -104,6 +106,10 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "report the problem with this detail; nothing was half-stored (each document is one transaction)"),
     "E409": ("page-libraries-missing", "the web page's libraries (Leaflet, world-atlas) are not installed",
              "run `make web` (npm ci in web/) or set FOGOFWAR_WEB_VENDOR to a node_modules folder"),
+    "E410": ("bad-correction", "{detail}",
+             "see `fogofwar correct TARGET --help` for the fields each target takes and their values"),
+    "E411": ("read-only-token", "the token of {name!r} may only read: {method} {path} is refused",
+             "use a token with write access (`--token NAME:SECRET`, or a `write` line in --tokens FILE)"),
 }
 
 

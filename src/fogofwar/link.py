@@ -14,17 +14,23 @@ that cannot affect each other:
 When articles arrive or are reprocessed, only the blocks they touch (now or before) are
 recomputed, each from scratch and in the records' own order, so the ledger does not
 depend on the order in which articles arrived. Each block is replaced in one transaction.
+
+Analysts' merges and splits (``corrections.py``) are honoured per block: events marked as
+one event are put in one block (the first of theirs by name) and ``merge.py`` joins them;
+events marked as different never share a ledger event. A ledger event takes the fields its
+reports' corrections set, and lists them in ``corrected`` ("merged", "split" for the rest).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from . import credibility, merge, timelines
+from . import corrections, credibility, merge, timelines
 from .config import Settings
 from .errors import InputError
 from .records import Claim, Disagreement, Event, Grade, LedgerEvent, Quantity, Rejected, Timeline, from_dict
@@ -63,7 +69,8 @@ def measure_block(q: Quantity) -> str | None:
     return f"ms|{q.measure}|{q.unit}|{q.region or '-'}"
 
 
-def _members(store: Store, article_ids: Sequence[str]) -> Iterator[tuple[str, str, str]]:
+def _members(store: Store, article_ids: Sequence[str],
+             joined: dict[tuple[str, int, int], str]) -> Iterator[tuple[str, str, str]]:
     meta = store.article_meta(article_ids)
     for aid in article_ids:
         if aid not in meta:
@@ -71,7 +78,8 @@ def _members(store: Store, article_ids: Sequence[str]) -> Iterator[tuple[str, st
         origin = meta[aid][1] or aid
         for rid, kind, payload in store.derived(aid, "events"):
             if kind == "event":
-                yield aid, rid, event_block(from_dict(Event, payload), origin)
+                event = from_dict(Event, payload)
+                yield aid, rid, joined.get(_key(event), event_block(event, origin))
         for rid, kind, payload in store.derived(aid, "claims"):
             if kind == "claim":
                 for q in from_dict(Claim, payload).quantities:
@@ -87,15 +95,19 @@ def update(store: Store, settings: Settings, article_ids: Iterable[str], *,
     summary = LinkSummary()
     if not ids:
         return summary
+    links = corrections.links(store)
+    # an article merged with another by an analyst moves with it: their block is shared
+    ids = sorted({*ids, *(e.article_id for lk in links if lk.same and {lk.a.article_id, lk.b.article_id} & set(ids)
+                          for e in (lk.a, lk.b))})
     before = store.link_blocks(ids)
-    members = list(_members(store, ids))
+    members = list(_members(store, ids, _joined_blocks(store, links)))
     store.replace_link_members(ids, members)
     blocks = sorted(before | {block for _a, _r, block in members})
     tab = credibility.table(settings.credibility)
     claims_cache: dict[str, dict[str, Claim]] = {}  # article id -> its claims, read once per update
     for n, block in enumerate(blocks, 1):
         try:
-            records = list(_relink(store, block, tab, claims_cache))
+            records = list(_relink(store, block, tab, claims_cache, links))
         except Exception as exc:  # noqa: BLE001 - one block's failure must not stop the others
             summary.failed += 1
             store.put_rejected(Rejected(
@@ -116,10 +128,47 @@ def relink_all(store: Store, settings: Settings, **kwargs: Any) -> LinkSummary:
     return update(store, settings, store.article_ids(), **kwargs)
 
 
-def _relink(store: Store, block: str, tab: credibility.Table,
-            claims_cache: dict[str, dict[str, Claim]]) -> Iterator[tuple[str, str, Any]]:
+def _key(event: Event) -> tuple[str, int, int]:
+    return event.evidence.article_id, event.evidence.start, event.evidence.end
+
+
+def _joined_blocks(store: Store, links: Sequence[corrections.Link]) -> dict[tuple[str, int, int], str]:
+    """The block of each event an analyst merged with one of another block (another type,
+    region or flags): the first of the blocks of the events merged together, by name."""
+    found: dict[str, list[Event]] = {}
+    origins: dict[str, str] = {}
+    parent: dict[tuple[str, int, int], tuple[str, int, int]] = {}
+    blocks: dict[tuple[str, int, int], str] = {}
+
+    def root(k: tuple[str, int, int]) -> tuple[str, int, int]:
+        while parent.get(k, k) != k:
+            k = parent[k]
+        return k
+
+    for link in (lk for lk in links if lk.same):
+        keys = []
+        for anchor in (link.a, link.b):
+            aid = anchor.article_id
+            if aid not in found:
+                found[aid] = [from_dict(Event, p) for _r, k, p in store.derived(aid, "events") if k == "event"]
+                origins[aid] = (store.article_meta([aid]).get(aid, (None, None, ()))[1] or aid)
+            n = corrections.locate(anchor, [e.evidence for e in found[aid]])
+            if n is not None:
+                event = found[aid][n]
+                keys.append(_key(event))
+                blocks[_key(event)] = event_block(event, origins[aid])
+        if len(keys) == 2:
+            parent[root(keys[0])] = root(keys[1])
+    groups: dict[tuple[str, int, int], list[tuple[str, int, int]]] = defaultdict(list)
+    for k in blocks:
+        groups[root(k)].append(k)
+    return {k: min(blocks[m] for m in group) for group in groups.values() if len(group) > 1 for k in group}
+
+
+def _relink(store: Store, block: str, tab: credibility.Table, claims_cache: dict[str, dict[str, Claim]],
+            links: Sequence[corrections.Link] = ()) -> Iterator[tuple[str, str, Any]]:
     if block.startswith("ev|"):
-        yield from _relink_events(store, block, tab, claims_cache)
+        yield from _relink_events(store, block, tab, claims_cache, links)
     else:
         yield from _relink_measure(store, block, tab)
 
@@ -129,14 +178,17 @@ def _origins(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[str, t
             in store.article_meta(sorted(set(article_ids))).items()}
 
 
-def _relink_events(store: Store, block: str, tab: credibility.Table,
-                   claims_cache: dict[str, dict[str, Claim]]) -> Iterator[tuple[str, str, Any]]:
+def _relink_events(store: Store, block: str, tab: credibility.Table, claims_cache: dict[str, dict[str, Claim]],
+                   links: Sequence[corrections.Link]) -> Iterator[tuple[str, str, Any]]:
     rows = store.block_members(block, "events")
     origins = _origins(store, (aid for aid, _p in rows))
     events = [(from_dict(Event, p), origins[aid][0]) for aid, p in rows if aid in origins]
     claims = _claims_of(store, {e.evidence.article_id for e, _o in events if e.claim_ids}, claims_cache)
     grades: dict[str, Grade] = {}  # one claim may report several events: its best-supported grade
-    for ledger_event in merge.merge_events(events):
+    same, apart = _constraints(links, [e for e, _o in events])
+    by_id = {e.id: e for e, _o in events}
+    for ledger_event in merge.merge_events(events, same=same, apart=apart):
+        ledger_event = _corrected(ledger_event, by_id, same, apart)
         yield "ledger_event", ledger_event.id, ledger_event
         members = set(ledger_event.event_ids)
         voices = [credibility.Voice(claim_id=cid, claimant=claims[cid].claimant, origin=origin)
@@ -146,6 +198,43 @@ def _relink_events(store: Store, block: str, tab: credibility.Table,
                 grades[grade.claim_id] = grade
     for claim_id in sorted(grades):
         yield "grade", _grade_id(grades[claim_id], block), grades[claim_id]
+
+
+def _constraints(links: Sequence[corrections.Link], events: Sequence[Event]
+                 ) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+    """The analysts' merges and splits between events of this block, as pairs of event ids."""
+    spans = [e.evidence for e in events]
+    same, apart = [], []
+    for link in links:
+        a, b = corrections.locate(link.a, spans), corrections.locate(link.b, spans)
+        if a is not None and b is not None and a != b:
+            (same if link.same else apart).append((events[a].id, events[b].id))
+    return same, apart
+
+
+# a ledger event's fields that its reports' corrections set (correction field -> attributes)
+_CORRECTED_FIELDS = {"type": ("event_type", "sub_event_type"), "actor1": ("actor1",), "actor2": ("actor2",),
+                     "place": ("place",), "date": ("date",), "flags": ("flags",)}
+
+
+def _corrected(le: LedgerEvent, events: dict[str, Event], same: Sequence[tuple[str, str]],
+               apart: Sequence[tuple[str, str]]) -> LedgerEvent:
+    """A ledger event with the values an analyst gave its reports (the first corrected
+    report's, in the ledger's order), which the choice among reports must not overrule."""
+    members = [events[i] for i in le.event_ids if i in events]
+    changes: dict[str, Any] = {}
+    marks = []
+    for name, attributes in _CORRECTED_FIELDS.items():
+        source = next((e for e in members if name in e.corrected), None)
+        if source is not None:
+            changes.update({a: getattr(source, a) for a in attributes})
+            marks.append(name)
+    ids = set(le.event_ids)
+    if any(a in ids and b in ids for a, b in same):
+        marks.append("merged")
+    if any((a in ids) != (b in ids) for a, b in apart):
+        marks.append("split")
+    return dataclasses.replace(le, **changes, corrected=tuple(marks)) if marks else le
 
 
 def _claims_of(store: Store, article_ids: Iterable[str], cache: dict[str, dict[str, Claim]]) -> dict[str, Claim]:
@@ -252,3 +341,4 @@ def ledger_events(store: Store, *, flagged: bool = False) -> Iterator[LedgerEven
     for p in store.ledger("ledger_event"):
         if flagged or not p.get("flags"):
             yield from_dict(LedgerEvent, p)
+

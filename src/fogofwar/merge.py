@@ -28,6 +28,10 @@ emergency): only copies of one sentence (in one article and its copies) merge. T
 (date, article id, offset), never the order of arrival, so the ledger is the same
 whichever article came first.
 
+An analyst's corrections come before these rules: reports marked as one event (``same``)
+join each other's cluster whatever the rules say, and reports marked as different events
+(``apart``) never share one. ``link.py`` finds them by their evidence.
+
 A merged event's fields: the most precise place and date among its reports (ties: the
 one most reports give, then the earliest); actors as most reports give them;
 fatalities as low (the smallest figure any report gives), best (the median of the best
@@ -42,7 +46,7 @@ import math
 import re
 import statistics
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
 from .records import Evidence, Event, LedgerEvent
@@ -159,22 +163,49 @@ def _closeness(r: _Report, cluster: list[_Report]) -> tuple[float, float]:
     return float(days), dist
 
 
-def merge_events(events: Sequence[tuple[Event, str]]) -> list[LedgerEvent]:
-    """Merge one block's events (all with the same flags), given with their canonical article ids."""
+def merge_events(events: Sequence[tuple[Event, str]], *, same: Collection[tuple[str, str]] = (),
+                 apart: Collection[tuple[str, str]] = ()) -> list[LedgerEvent]:
+    """Merge one block's events (all with the same flags), given with their canonical article
+    ids; ``same`` and ``apart`` are pairs of event ids an analyst said are one event, or not."""
     reports = sorted((_report(e, origin) for e, origin in events), key=lambda r: r.order)
     clusters: list[list[_Report]] = []
     notes: dict[str, str] = {}
+    partners: dict[str, set[str]] = {}
+    for a, b in same:
+        partners.setdefault(a, set()).add(b)
+        partners.setdefault(b, set()).add(a)
+    kept_apart = {frozenset(pair) for pair in apart}
+
+    def why_not(r: _Report, m: _Report) -> str | None:
+        if frozenset((r.event.id, m.event.id)) in kept_apart:
+            return "an analyst marked them different events"
+        return _why_not(r, m)
+
+    def joined(r: _Report) -> bool:
+        """Join the cluster of a report an analyst marked as the same event, if any."""
+        for c in clusters:
+            if any(m.event.id in partners.get(r.event.id, ()) for m in c) \
+                    and not any(frozenset((r.event.id, m.event.id)) in kept_apart for m in c):
+                c.append(r)
+                notes[r.event.id] = "joined by an analyst's correction"
+                return True
+        return False
+
     # a vow, a denial or a bit of history retold by several outlets is one statement: its
     # date and place are seldom precise, and it did not happen on a day at a place anyway
     flagged = any(r.event.flags for r in reports)
     for r in (r for r in reports if r.precise or flagged):
-        fits = [c for c in clusters if all(_why_not(r, m) is None for m in c)]
+        if joined(r):
+            continue
+        fits = [c for c in clusters if all(why_not(r, m) is None for m in c)]
         if fits:
             min(fits, key=lambda c: _closeness(r, c)).append(r)
         else:
             clusters.append([r])
     for r in (r for r in reports if not (r.precise or flagged)):
-        fits = [c for c in clusters if all(_why_not(r, m) is None and _alike(r, m) for m in c)]
+        if joined(r):
+            continue
+        fits = [c for c in clusters if all(why_not(r, m) is None and _alike(r, m) for m in c)]
         if len(fits) > 1:  # prefer the one event that a copy of its article tells in the same words
             fits = [c for c in fits if any(_same_words(r, m) for m in c)] or fits
         if len(fits) == 1:

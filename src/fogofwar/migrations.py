@@ -112,6 +112,16 @@ class T:
         sa.Column("block", sa.String(300), nullable=False, index=True),
         sa.Column("payload", sa.Text, nullable=False),
     )
+    corrections = sa.Table(  # the analysts' audit log: rows are only ever added
+        "corrections", metadata,
+        sa.Column("id", sa.String(64), primary_key=True),
+        sa.Column("made_at", sa.String(40), nullable=False),
+        sa.Column("author", sa.String(200), nullable=False),
+        sa.Column("target", sa.String(20), nullable=False),
+        sa.Column("article_id", sa.String(64), nullable=False, index=True),  # of the anchor
+        sa.Column("other_article_id", sa.String(64), index=True),  # of a merge's or split's second event
+        sa.Column("payload", sa.Text, nullable=False),  # records.Correction as JSON
+    )
 
 
 def _m001_ledger(conn: sa.Connection) -> None:
@@ -128,7 +138,12 @@ def _m002_link(conn: sa.Connection) -> None:
     T.ledger.create(conn)
 
 
+def _m004_corrections(conn: sa.Connection) -> None:
+    T.corrections.create(conn)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sa.Connection], None]]] = [
     ("001_ledger", _m001_ledger),
     ("002_link", _m002_link),
+    ("004_corrections", _m004_corrections),  # 003 is feed watching's
 ]

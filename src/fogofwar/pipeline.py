@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from . import __version__, clean as clean_mod, identity
+from . import __version__, clean as clean_mod, corrections, identity
 from .config import Settings
 from .errors import ConfigError, InputError
 from .ingest import read_inputs, rejected
@@ -258,6 +258,7 @@ def run_stages(articles: list[Article], *, store: Store, settings: Settings, res
             docs[i] = doc
     for article, doc in zip(articles, docs, strict=True):
         ctx = StageContext(store=store, settings=settings, resources=resources, doc=doc)
+        fixes = corrections.for_article(store, article.id)  # an analyst's, applied again to what is found again
         for stage in stages:
             skip = stage.needs_supported_language and article.status != "ok"
             try:
@@ -268,6 +269,8 @@ def run_stages(articles: list[Article], *, store: Store, settings: Settings, res
                     source=f"article:{article.id}", stage=stage.name, reason="E214",
                     detail=str(InputError("E214", stage=stage.name, detail=f"{type(exc).__name__}: {exc}"))[:500]))
                 records = []
+            if fixes:
+                records = corrections.apply(records, fixes)
             ctx.earlier[stage.name] = [record for _rid, _kind, record in records]
             store.replace_derived(article.id, stage.name, records,
                                   Versions(pipeline=__version__, lexicons=stage.version))
@@ -376,6 +379,9 @@ def reprocess(*, store: Store, settings: Settings, stage: str | None = None, sin
     if stage != "clean":
         link_articles(touched, store=store, settings=settings)
         done["linked"] = len(touched)
+    lost = len(corrections.orphans(store))
+    if lost:  # reported, never dropped: `fogofwar audit --orphans` lists them
+        done["orphaned_corrections"] = lost
     return done
 
 

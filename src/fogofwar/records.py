@@ -26,7 +26,7 @@ __all__ = [
     "Evidence", "Versions", "DateValue", "RawDocument", "Article", "Report",
     "Rejected", "Place", "PlaceMention", "Quantity", "Claimant", "Claim",
     "Actor", "Event", "Measure", "LedgerEvent", "ClaimValue", "Timeline", "Disagreement", "Grade",
-    "to_dict", "from_dict",
+    "Correction", "CORRECTION_TARGETS", "to_dict", "from_dict",
 ]
 
 _record = dataclass(frozen=True, slots=True, kw_only=True)
@@ -177,6 +177,7 @@ class PlaceMention:
     precision: str = "unknown"
     reason: str | None = None  # why this resolution won (the top features), for the analyst
     versions: Versions | None = None
+    corrected: tuple[str, ...] = ()  # fields an analyst corrected (corrections.py)
 
     def __post_init__(self) -> None:
         _check("mention_kinds", self.kind, field_name="kind")
@@ -238,6 +239,8 @@ class Claim:
     quantities: tuple[Quantity, ...] = ()
     as_of: DateValue = field(default_factory=DateValue)
     versions: Versions | None = None
+    assessed: bool = False  # independently verified by an analyst (ISW's "assessed")
+    corrected: tuple[str, ...] = ()  # fields an analyst corrected (corrections.py)
 
     def __post_init__(self) -> None:
         _check("cues", self.cue, field_name="cue")
@@ -280,6 +283,7 @@ class Event:
     territory_change: str = "none"
     claim_ids: tuple[str, ...] = ()
     versions: Versions | None = None
+    corrected: tuple[str, ...] = ()  # fields an analyst corrected (corrections.py)
 
     def __post_init__(self) -> None:
         subtypes = vocab.table("event_types").get(self.event_type)
@@ -380,6 +384,7 @@ class LedgerEvent:
     territory_change: str = "none"
     flags: tuple[str, ...] = ()  # a flagged statement (vowed, denied, historical…), not an event that happened
     reasons: tuple[str, ...] = ()  # why these reports were merged, for the analyst
+    corrected: tuple[str, ...] = ()  # fields its reports' corrections set, "merged" / "split" by an analyst
 
     def __post_init__(self) -> None:
         if not self.event_ids:
@@ -449,3 +454,32 @@ class Grade:
             raise RecordError("E101", field="reliability", value=self.reliability, kind="A-F")
         if not 1 <= self.credibility <= 6:
             raise RecordError("E101", field="credibility", value=self.credibility, kind="1-6")
+
+
+# --- analyst corrections ---------------------------------------------------------------------
+
+CORRECTION_TARGETS = ("claim", "event", "place", "merge", "split")
+
+
+@_record
+class Correction:
+    """An analyst's change to the ledger, kept in an append-only audit log. It is anchored
+    to evidence (the corrected record's article id and span), never to a generated id, so
+    that it is applied again to whatever record a rerun finds at the same words."""
+
+    id: str
+    at: str  # when: an ISO date-time, UTC
+    by: str  # who: the CLI's --by, or the name of the API token
+    target: str  # claim | event | place (a place mention) | merge | split
+    anchor: Evidence  # the corrected record's evidence (merge, split: the first event's)
+    field: str  # side, place, quantity@71-85…; "events" for merge and split
+    new_value: Any = None  # plain data (a gazetteer entry in full, so that no lookup is needed again)
+    old_value: Any = None  # what the record said when it was corrected
+    other: Evidence | None = None  # merge, split: the second event's evidence
+    reason: str = ""
+
+    def __post_init__(self) -> None:
+        if self.target not in CORRECTION_TARGETS:
+            raise RecordError("E101", field="target", value=self.target, kind="correction targets")
+        if (self.other is not None) != (self.target in ("merge", "split")):
+            raise RecordError("E101", field="other", value=self.other, kind="the second event of a merge or split")

@@ -403,6 +403,11 @@ class Store:
                 for kind, rid, record in records]
         with self._begin() as conn:
             conn.execute(T.ledger.delete().where(T.ledger.c.block == block))
+            # a record that moved here from another block (its report's region or type
+            # changed, or an analyst merged it) leaves that one, recomputed in the same run
+            for kind in sorted({r["kind"] for r in rows}):
+                for chunk in _chunks([r["id"] for r in rows if r["kind"] == kind]):
+                    conn.execute(T.ledger.delete().where((T.ledger.c.kind == kind) & T.ledger.c.id.in_(chunk)))
             if rows:
                 conn.execute(T.ledger.insert(), rows)
 
@@ -429,6 +434,49 @@ class Store:
             payload = conn.execute(sa.select(T.ledger.c.payload).where(
                 (T.ledger.c.kind == kind) & (T.ledger.c.id == record_id))).scalar()
         return None if payload is None else json.loads(payload)
+
+    # --- analyst corrections: the audit log (append-only) and the records they change ---
+
+    def add_correction(self, correction: rec.Correction) -> None:
+        """Append one correction to the audit log; nothing updates or deletes it."""
+        other = correction.other.article_id if correction.other is not None else None
+        with self._begin() as conn:
+            conn.execute(T.corrections.insert().values(
+                id=correction.id, made_at=correction.at, author=correction.by[:200], target=correction.target,
+                article_id=correction.anchor.article_id, other_article_id=other,
+                payload=json.dumps(rec.to_dict(correction), sort_keys=True, ensure_ascii=False)))
+
+    def corrections(self, *, article_id: str | None = None) -> list[rec.Correction]:
+        """The audit log in the order the corrections were made; with ``article_id``, those
+        anchored in that article."""
+        query = sa.select(T.corrections.c.payload).order_by(T.corrections.c.made_at, T.corrections.c.id)
+        if article_id is not None:
+            query = query.where((T.corrections.c.article_id == article_id)
+                                | (T.corrections.c.other_article_id == article_id))
+        with self._begin() as conn:
+            rows = conn.execute(query).scalars().all()
+        return [rec.from_dict(rec.Correction, json.loads(p)) for p in rows]
+
+    def find_derived(self, kind: str, record_id: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """Derived records of one kind by id, or by an id prefix of at least 4 characters
+        when no id is equal: (article id, record id, plain data), at most two."""
+        base = sa.select(T.derived.c.article_id, T.derived.c.record_id, T.derived.c.payload).where(
+            T.derived.c.kind == kind).order_by(T.derived.c.article_id, T.derived.c.record_id).limit(2)
+        with self._begin() as conn:
+            rows = conn.execute(base.where(T.derived.c.record_id == record_id)).all()
+            if not rows and len(record_id) >= 4:
+                rows = conn.execute(base.where(T.derived.c.record_id.startswith(record_id, autoescape=True))).all()
+        return [(aid, rid, json.loads(payload)) for aid, rid, payload in rows]
+
+    def update_derived(self, article_id: str, stage: str, records: Iterable[tuple[str, str, Any]]) -> None:
+        """Rewrite some of one stage's records of one article in place (an analyst's
+        correction): the stage's run and its other records are kept."""
+        with self._begin() as conn:
+            for rid, _kind, record in records:
+                conn.execute(T.derived.update().where(
+                    (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage)
+                    & (T.derived.c.record_id == rid)).values(
+                    payload=json.dumps(rec.to_dict(record), sort_keys=True, ensure_ascii=False)))
 
     def article_meta(self, article_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, tuple[str, ...]]]:
         """(published, canonical id, outlets) of each article, in one read."""
