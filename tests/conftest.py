@@ -79,11 +79,13 @@ class LoopbackServer:
     def __init__(self) -> None:
         self.routes: dict[str, Route | Callable[[], Route]] = {}
         self.hits: dict[str, int] = {}
-        routes, hits = self.routes, self.hits
+        self.request_headers: dict[str, dict[str, str]] = {}  # the last request's (names lowercased), by path
+        routes, hits, request_headers = self.routes, self.hits, self.request_headers
 
         class Handler(http.server.BaseHTTPRequestHandler):
             def do_GET(self) -> None:  # noqa: N802 - http.server's name
                 hits[self.path] = hits.get(self.path, 0) + 1
+                request_headers[self.path] = {k.lower(): v for k, v in self.headers.items()}
                 route = routes.get(self.path)
                 if route is None:
                     status, headers, body = 404, {"Content-Type": "text/plain"}, b"not found"

@@ -121,6 +121,73 @@ def _summary_line(summary: Any) -> str:
     return line
 
 
+@cli.command("watch")
+@click.argument("feeds", nargs=-1, required=True)
+@click.option("--interval", type=float, default=300.0, show_default=True,
+              help="Seconds between two polls of a feed; a failing feed waits twice as long after each failure "
+                   "(at most an hour).")
+@click.option("--max-items", type=int, default=20, show_default=True,
+              help="New entries taken from one feed per poll; the rest wait for the next poll.")
+@click.option("--once", is_flag=True, help="Poll once and exit.")
+@click.option("--polls", type=int, default=None, help="Stop after this many polls.")
+@click.option("--quiet", "-q", is_flag=True, help="Only the summary line of each poll, not each entry.")
+@click.pass_context
+@_guard
+def watch_cmd(ctx: click.Context, feeds: tuple[str, ...], interval: float, max_items: int, once: bool,
+              polls: int | None, quiet: bool) -> int:
+    """Poll RSS/Atom feeds (URLs, files listing them, OPML) and ingest their new entries until
+    stopped; SIGTERM stops after the entry in hand."""
+    import signal
+    import threading
+
+    from .pipeline import Resources
+    from .watch import read_feed_list, watch
+
+    urls = read_feed_list(feeds)
+    if not urls:
+        raise click.UsageError("no feed URL in " + ", ".join(feeds))
+    settings = _settings(ctx)
+    store = _open(settings)
+    stop = threading.Event()
+    previous = signal.signal(signal.SIGTERM, lambda _signum, _frame: stop.set())
+    build_update, build_close = _bar("building the gazetteer (once per installation)", quiet)
+    click.echo(f"watching {len(urls)} feed(s), every {interval:g}s, at most {max_items} new entries per feed "
+               "per poll; SIGTERM stops after the entry in hand", err=True)
+    try:
+        for result in watch(urls, store=store, settings=settings, interval=interval, max_items=max_items,
+                            polls=1 if once else polls, stop=stop,
+                            resources=Resources(settings, on_gazetteer_build=build_update),
+                            on_outcome=None if quiet else _echo_outcome):
+            click.echo(_poll_line(result), err=True)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+        build_close()
+        store.close()
+    if stop.is_set():
+        click.echo("stopped: every entry taken is stored; a restart goes on from there", err=True)
+    return EXIT_OK
+
+
+def _echo_outcome(outcome: Any) -> None:
+    reason = f" {outcome.reason}" if outcome.reason else ""
+    click.echo(f"  {outcome.kind:<10} {(outcome.article_id or '-')[:12]:<12} {outcome.source}{reason}", err=True)
+
+
+def _poll_line(result: Any) -> str:
+    """One line per poll: what happened to the feeds, then to the documents."""
+    from collections import Counter
+
+    status = Counter(f.status for f in result.feeds)
+    taken, left = sum(f.taken for f in result.feeds), sum(f.left for f in result.feeds)
+    feeds = ", ".join(f"{n} {name.replace('_', ' ')}" for name, n in sorted(status.items()))
+    failed = "; ".join(f"{f.url} {f.error} (next try {f.next_poll[11:19]} UTC)"
+                       for f in result.feeds if f.status == "failed" and f.next_poll)
+    line = f"poll {result.number}: {feeds or 'no feeds'}; {taken} new entries"
+    line += f", {left} left for the next poll" if left else ""
+    line += f"; {_summary_line(result.summary)}" if result.summary.total else ""
+    return line + (f"; failed: {failed}" if failed else "")
+
+
 @cli.command()
 @click.option("--stage", default=None, help="Only this stage (clean, mask, …); default: all.")
 @click.option("--since", default=None, help="Only articles stored since this ISO date.")

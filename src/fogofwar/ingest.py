@@ -15,6 +15,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
@@ -23,7 +24,7 @@ from .errors import FetchError, InputError
 from .records import RawDocument, Rejected
 
 __all__ = ["read_inputs", "read_file", "read_directory", "read_manifest", "fetch_url",
-           "read_feed", "is_feed", "rejected", "MANIFEST_NAMES"]
+           "read_feed", "read_entry", "conditional_get", "Fetched", "is_feed", "rejected", "MANIFEST_NAMES"]
 
 MANIFEST_NAMES = ("manifest.jsonl", "manifest.csv", "manifest.tsv")
 MANIFEST_KEYS = ("path", "url", "outlet", "published", "language", "title", "note")
@@ -224,14 +225,40 @@ def fetch_url(url: str, *, settings: Settings, meta: dict[str, str | None] | Non
     yield RawDocument(source=url, content=content, content_type=content_type, **meta)
 
 
+@dataclass(frozen=True, slots=True)
+class Fetched:
+    """One bounded GET: a 304 answer has empty content and keeps the validators sent."""
+
+    status: int
+    content: bytes
+    content_type: str | None
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+
+
 def _get(url: str, *, settings: Settings) -> tuple[bytes, str | None, str]:
+    fetched = conditional_get(url, settings=settings)
+    return fetched.content, fetched.content_type, fetched.url
+
+
+def conditional_get(url: str, *, settings: Settings, etag: str | None = None,
+                    last_modified: str | None = None) -> Fetched:
+    """GET a URL bounded in time, size and redirects, sending ETag / Last-Modified validators
+    when given (HTTP 304 then means unchanged); errors are :class:`FetchError`."""
     import httpx
 
+    headers = {"User-Agent": settings.user_agent}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
     try:
         with httpx.Client(follow_redirects=True, max_redirects=settings.max_redirects,
-                          timeout=settings.fetch_timeout,
-                          headers={"User-Agent": settings.user_agent}) as client:
+                          timeout=settings.fetch_timeout, headers=headers) as client:
             with client.stream("GET", url) as response:
+                if response.status_code == 304:
+                    return Fetched(304, b"", None, str(response.url), etag, last_modified)
                 if response.status_code >= 400:
                     raise FetchError("E207", url=url, status=response.status_code)
                 content_type = response.headers.get("content-type")
@@ -243,7 +270,8 @@ def _get(url: str, *, settings: Settings) -> tuple[bytes, str | None, str]:
                     if size > settings.max_bytes:
                         raise FetchError("E204", size=f"more than {settings.max_bytes}", limit=settings.max_bytes)
                     chunks.append(chunk)
-                return b"".join(chunks), content_type, str(response.url)
+                return Fetched(response.status_code, b"".join(chunks), content_type, str(response.url),
+                               response.headers.get("etag"), response.headers.get("last-modified"))
     except httpx.TooManyRedirects as exc:
         raise FetchError("E209", url=url, limit=settings.max_redirects) from exc
     except httpx.InvalidURL as exc:
@@ -264,22 +292,28 @@ def read_feed(content: bytes, *, source: str, settings: Settings) -> Iterator[It
         return
     outlet = parsed.feed.get("title")
     for n, entry in enumerate(parsed.entries[: settings.feed_max_items], 1):
-        meta = {"url": entry.get("link"), "outlet": outlet, "title": entry.get("title"),
-                "published": _entry_date(entry), "language": None, "note": None}
-        body = _entry_body(entry)
-        if entry.get("link", "").startswith(("http://", "https://")):
-            fetched = list(fetch_url(entry["link"], settings=settings, meta=meta))
-            if body and all(isinstance(item, Rejected) for item in fetched):
-                yield RawDocument(source=f"{source}#{entry['link']}", content=body.encode("utf-8"),
-                                  content_type="text/html", **meta)
-            else:
-                yield from fetched
-        elif body:
-            yield RawDocument(source=f"{source}#{entry.get('id', entry.get('title', '?'))}",
-                              content=body.encode("utf-8"), content_type="text/html", **meta)
+        yield from read_entry(entry, n=n, source=source, outlet=outlet, settings=settings)
+
+
+def read_entry(entry: dict, *, n: int, source: str, outlet: str | None, settings: Settings) -> Iterator[Item]:
+    """One feed entry (a feedparser entry, ``n`` its place in the feed): its link fetched, or
+    its own content when the link cannot be."""
+    meta = {"url": entry.get("link"), "outlet": outlet, "title": entry.get("title"),
+            "published": _entry_date(entry), "language": None, "note": None}
+    body = _entry_body(entry)
+    if entry.get("link", "").startswith(("http://", "https://")):
+        fetched = list(fetch_url(entry["link"], settings=settings, meta=meta))
+        if body and all(isinstance(item, Rejected) for item in fetched):
+            yield RawDocument(source=f"{source}#{entry['link']}", content=body.encode("utf-8"),
+                              content_type="text/html", **meta)
         else:
-            yield rejected(f"{source}#entry{n}", InputError(
-                "E213", source=source, detail=f"entry {n} has neither a link nor content"), stage="read")
+            yield from fetched
+    elif body:
+        yield RawDocument(source=f"{source}#{entry.get('id', entry.get('title', '?'))}",
+                          content=body.encode("utf-8"), content_type="text/html", **meta)
+    else:
+        yield rejected(f"{source}#entry{n}", InputError(
+            "E213", source=source, detail=f"entry {n} has neither a link nor content"), stage="read")
 
 
 def _entry_body(entry: dict) -> str | None:

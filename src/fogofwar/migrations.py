@@ -112,6 +112,25 @@ class T:
         sa.Column("block", sa.String(300), nullable=False, index=True),
         sa.Column("payload", sa.Text, nullable=False),
     )
+    feeds = sa.Table(  # what `fogofwar watch` knows of each feed between polls
+        "feeds", metadata,
+        sa.Column("url", sa.String(2000), primary_key=True),
+        sa.Column("etag", sa.Text),
+        sa.Column("last_modified", sa.Text),
+        sa.Column("failures", sa.Integer, nullable=False, default=0),  # in a row; 0 after a success
+        sa.Column("last_error", sa.Text),
+        sa.Column("last_polled", sa.String(40)),
+        sa.Column("next_poll", sa.String(40)),  # ISO UTC; backoff pushes it later
+    )
+    feed_items = sa.Table(  # the entries of a feed taken so far; outcome NULL: taken, not yet stored
+        "feed_items", metadata,
+        sa.Column("feed_url", sa.String(2000), primary_key=True),
+        sa.Column("item_key", sa.String(64), primary_key=True),  # sha256 of the entry's id or link
+        sa.Column("link", sa.Text),
+        sa.Column("outcome", sa.String(20)),
+        sa.Column("article_id", sa.String(64)),
+        sa.Column("seen_at", sa.String(40), nullable=False),
+    )
     corrections = sa.Table(  # the analysts' audit log: rows are only ever added
         "corrections", metadata,
         sa.Column("id", sa.String(64), primary_key=True),
@@ -138,6 +157,11 @@ def _m002_link(conn: sa.Connection) -> None:
     T.ledger.create(conn)
 
 
+def _m003_feeds(conn: sa.Connection) -> None:
+    T.feeds.create(conn)
+    T.feed_items.create(conn)
+
+
 def _m004_corrections(conn: sa.Connection) -> None:
     T.corrections.create(conn)
 
@@ -145,5 +169,6 @@ def _m004_corrections(conn: sa.Connection) -> None:
 MIGRATIONS: list[tuple[str, Callable[[sa.Connection], None]]] = [
     ("001_ledger", _m001_ledger),
     ("002_link", _m002_link),
+    ("003_feeds", _m003_feeds),
     ("004_corrections", _m004_corrections),  # 003 is feed watching's
 ]

@@ -24,7 +24,7 @@ from .config import db_display
 from .errors import StoreError
 from .migrations import MIGRATIONS, T
 
-__all__ = ["Store", "open_store", "engine_url", "StoredRaw", "ArticleRow"]
+__all__ = ["Store", "open_store", "engine_url", "StoredRaw", "ArticleRow", "FeedState"]
 
 
 def _now() -> str:
@@ -57,6 +57,20 @@ class ArticleRow:
     article: rec.Article
     reports: tuple[rec.Report, ...]
     created_at: str
+
+
+@dataclass(frozen=True, slots=True)
+class FeedState:
+    """What `fogofwar watch` keeps of one feed between polls (times are ISO UTC)."""
+
+    url: str
+    etag: str | None = None
+    last_modified: str | None = None
+    failures: int = 0  # in a row
+    last_error: str | None = None
+    last_polled: str | None = None
+    next_poll: str | None = None
+    items_seen: int = 0  # entries stored (or rejected) so far; read-only, counted from feed_items
 
 
 def open_store(db: str) -> Store:
@@ -505,6 +519,54 @@ class Store:
             out["near_copies"] = int(conn.execute(sa.select(sa.func.count()).select_from(T.articles)
                                                   .where(T.articles.c.canonical_id.is_not(None))).scalar() or 0)
         return out
+
+    # --- feed watching: each feed's state, and which of its entries were taken ---------
+
+    def feed_state(self, url: str) -> FeedState:
+        """The stored state of a feed (a fresh one for a feed never polled)."""
+        with self._begin() as conn:
+            row = conn.execute(sa.select(T.feeds).where(T.feeds.c.url == url)).mappings().first()
+            seen = conn.execute(sa.select(sa.func.count()).select_from(T.feed_items).where(
+                (T.feed_items.c.feed_url == url) & T.feed_items.c.outcome.is_not(None))).scalar()
+        if row is None:
+            return FeedState(url=url, items_seen=int(seen or 0))
+        return FeedState(**{k: row[k] for k in row.keys()}, items_seen=int(seen or 0))
+
+    def put_feed_state(self, state: FeedState) -> None:
+        row = {k: getattr(state, k) for k in ("url", "etag", "last_modified", "failures", "last_error",
+                                              "last_polled", "next_poll")}
+        stmt = (postgresql if self.dialect == "postgresql" else sqlite).insert(T.feeds).values(**row)
+        with self._begin() as conn:
+            conn.execute(stmt.on_conflict_do_update(index_elements=[T.feeds.c.url],
+                                                    set_={k: v for k, v in row.items() if k != "url"}))
+
+    def feed_items(self, url: str, keys: Sequence[str]) -> dict[str, str | None]:
+        """Which of these entry keys were taken from the feed: key -> outcome (None: taken
+        but not known to be stored, as when a poll was killed)."""
+        out: dict[str, str | None] = {}
+        with self._begin() as conn:
+            for chunk in _chunks(sorted(set(keys))):
+                out.update(conn.execute(sa.select(T.feed_items.c.item_key, T.feed_items.c.outcome).where(
+                    (T.feed_items.c.feed_url == url) & T.feed_items.c.item_key.in_(chunk))).all())
+        return out
+
+    def take_feed_item(self, url: str, key: str, link: str | None) -> None:
+        """Record that an entry is being fetched, before it is (see :meth:`feed_items`)."""
+        with self._begin() as conn:
+            conn.execute(self._insert_ignore(T.feed_items).values(
+                feed_url=url, item_key=key, link=link, outcome=None, seen_at=_now()))
+
+    def finish_feed_item(self, url: str, key: str, *, outcome: str, article_id: str | None) -> None:
+        with self._begin() as conn:
+            conn.execute(T.feed_items.update().where(
+                (T.feed_items.c.feed_url == url) & (T.feed_items.c.item_key == key))
+                .values(outcome=outcome, article_id=article_id, seen_at=_now()))
+
+    def report_for_url(self, url: str) -> str | None:
+        """The article id of a stored report of this URL, if any."""
+        with self._begin() as conn:
+            return conn.execute(sa.select(T.reports.c.article_id).where(T.reports.c.url == url)
+                                .order_by(T.reports.c.created_at).limit(1)).scalar()
 
 
 # --- row mapping -------------------------------------------------------------
