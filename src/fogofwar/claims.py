@@ -217,9 +217,9 @@ def _role(span: Any) -> str | None:
     if not people:
         return None
     p_start, p_end = people[0][0], people[0][1]
-    text = span.doc.text
-    before = text[span.start_char:p_start]
-    after = text[p_end:span.end_char]
+    text = span.text  # not span.doc.text: that joins the whole document again on every call
+    before = text[:p_start - span.start_char]
+    after = text[p_end - span.start_char:]
     role = before if len(before.strip()) >= len(after.strip()) else after
     role = re.sub(r"^[\s,;:(]*(?:(?:a|an|the)\s+)?|[\s,;:)]*$", "", role, flags=re.I)
     role = re.sub(r"(?:'s|’s)$", "", role).strip()
@@ -232,6 +232,7 @@ class _Context:
 
     descriptions: dict[str, list[Any]]  # casefolded name -> Spans describing it
     places: tuple[tuple[int, int, str], ...]  # (start, end, ISO country) of resolved place mentions
+    text: str = ""  # the article's text (the parsed Doc's, read once)
 
 
 def _descriptions(doc: Any) -> dict[str, list[Any]]:
@@ -279,7 +280,7 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: _
     if claimant.side != "unknown":
         return claimant
     subject = attr.claimant
-    scope_text = subject.doc.text[attr.scope[0]:attr.scope[1]].casefold()
+    scope_text = ctx.text[attr.scope[0]:attr.scope[1]].casefold()
     official = claimant.kind in ("institution", "government", "military") or bool(
         lex.official_words.search(scope_text))
     side = "unknown"
@@ -287,8 +288,7 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: _
         side = _side_from_places(attr.scope[0], attr.scope[1], ctx)
         if side == "unknown" and lex.local_words.search(scope_text):
             # "local officials", "the mayor": of the place the paragraph is about, so far
-            text = subject.doc.text
-            paragraph = text.rfind("\n", 0, attr.sentence_span[0]) + 1
+            paragraph = ctx.text.rfind("\n", 0, attr.sentence_span[0]) + 1
             side = _side_from_places(paragraph, attr.sentence_span[1], ctx)
     name_key = claimant.name.split()[-1].casefold() if claimant.name else ""
     spans = ctx.descriptions.get(name_key, [])
@@ -414,7 +414,7 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
     lex = lexicon()
     ctx = _Context(descriptions=_descriptions(doc), places=tuple(
         (m.evidence.start, m.evidence.end, m.place.country) for m in places
-        if m.place is not None and m.place.country and m.kind != "demonym"))
+        if m.place is not None and m.place.country and m.kind != "demonym"), text=article.text)
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version)
     seen: list[Claimant] = []
     out: list[Claim] = []

@@ -589,14 +589,27 @@ def _subjects(tok: Any) -> list[Any]:
     return [c for c in tok.children if c.dep_ in ("nsubj", "nsubjpass")]
 
 
+def _sentence_of(tok: Any) -> Any:
+    """The token's sentence, found from its neighbours: spaCy's ``Token.sent`` walks every
+    sentence of the document from the start, which made long articles quadratic."""
+    doc, start, end = tok.doc, tok.i, tok.i + 1
+    while start > 0 and not doc[start].is_sent_start:
+        start -= 1
+    while end < len(doc) and not doc[end].is_sent_start:
+        end += 1
+    return doc[start:end]
+
+
 def _historical(group: _Group, tok: Any, ref_year: int | None) -> bool:
     """Background: a year of the event's own clause before the article's time, or a named battle
     of the past ("the Battle of Kursk")."""
-    own = [t for t in tok.sent if group.start <= t.idx < group.end and not any(s <= t.idx < e for s, e in group.inner)]
+    own = [t for t in _sentence_of(tok) if group.start <= t.idx < group.end
+           and not any(s <= t.idx < e for s, e in group.inner)]
     if tok.dep_ in ("relcl", "advcl") and _YEAR.fullmatch(tok.head.text):
         own.append(tok.head)  # "in 1943, when the Red Army defeated ..."
     years = [int(t.text) for t in own if _YEAR.fullmatch(t.text)]
-    if any(m.token.pos_ == "PROPN" and m.token.i > m.token.sent.start and m.token.text.istitle() for m in group.members):
+    if any(m.token.pos_ == "PROPN" and m.token.i > _sentence_of(m.token).start and m.token.text.istitle()
+           for m in group.members):
         return True
     if years and ref_year is not None and max(years) < ref_year:
         return True
@@ -634,7 +647,8 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     sents = list(doc.sents)
     found: list[tuple[_Group, Any, int]] = []
     for i, sent in enumerate(sents):
-        place_at = {t.i: p.place.admin1 or p.place.id for p in usable for t in sent
+        inside = [p for p in usable if sent.start_char <= p.evidence.start < sent.end_char]
+        place_at = {t.i: p.place.admin1 or p.place.id for p in inside for t in sent
                     if p.evidence.start <= t.idx < p.evidence.end}
         groups = _groups(_raw_cues(sent, lex, place_spans), place_at)
         for group in groups:

@@ -319,13 +319,20 @@ R = TypeVar("R")
 
 def to_dict(record: Any) -> Any:
     """A record as JSON-ready plain data (tuples become lists)."""
-    if dataclasses.is_dataclass(record) and not isinstance(record, type):
-        return {f.name: to_dict(getattr(record, f.name)) for f in dataclasses.fields(record)}
+    names = _field_names(type(record))
+    if names is not None:
+        return {name: to_dict(getattr(record, name)) for name in names}
     if isinstance(record, (tuple, list)):
         return [to_dict(item) for item in record]
     if isinstance(record, bytes):
         raise RecordError("E107")
     return record
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...] | None:
+    # looked up once per class: to_dict runs for every record a stage stores
+    return tuple(f.name for f in dataclasses.fields(cls)) if dataclasses.is_dataclass(cls) else None
 
 
 def from_dict(cls: type[R], data: dict[str, Any]) -> R:
