@@ -28,7 +28,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from . import __version__, link, vocab, webpage
+from . import __version__, link, spatial, vocab, webpage
 from .config import Settings
 from .errors import MESSAGES, ConfigError, FogofwarError, StoreError
 from .auth import ApiToken, find_token, parse_token
@@ -465,6 +465,19 @@ Regions = Annotated[set[str] | None, Depends(_regions)]
 ArticleFilter = Annotated[str | None, Query(description="only this article (its id or an id prefix)")]
 
 
+def _area(bbox: Annotated[str | None, Query(
+              description="only events placed in this box: W,S,E,N (west, south, east, north in degrees; "
+                          "W > E crosses the antimeridian)")] = None,
+          near: Annotated[str | None, Query(
+              description="only events placed within km of this point: LAT,LON (nearest first)")] = None,
+          km: Annotated[float | None, Query(description="the distance of near, in kilometres")] = None
+          ) -> spatial.Area | None:
+    return spatial.area(bbox=bbox, near=near, km=km, code="E404")
+
+
+AreaFilter = Annotated[spatial.Area | None, Depends(_area)]
+
+
 # --- read endpoints ----------------------------------------------------------------------------
 
 def health(request: Request) -> Health:
@@ -514,7 +527,7 @@ def _region_of(mention: PlaceMention | None) -> str | None:
     return mention.place.admin1 or mention.place.country
 
 
-def list_events(request: Request, paging: Paging, dates: Dates, regions: Regions,
+def list_events(request: Request, paging: Paging, dates: Dates, regions: Regions, area: AreaFilter,
                 event_type: Annotated[str | None, Query(alias="type", description="an ACLED event type")] = None,
                 side: Annotated[Side | None, Query(description="only events with an actor of this side")] = None,
                 article: ArticleFilter = None,
@@ -533,7 +546,8 @@ def list_events(request: Request, paging: Paging, dates: Dates, regions: Regions
                 and (only is None or only in e.article_ids) and _in_regions(_region_of(e.place), regions)
                 and dates.overlap(e.date.start, e.date.end))
 
-    return _page(request, (e for e in link.ledger_events(ctx.store, flagged=flagged) if keep(e)), paging)
+    # an area keeps the events placed at a settlement or site in it (spatial.point_of)
+    return _page(request, (e for e in link.events_in(ctx.store, area, flagged=flagged) if keep(e)), paging)
 
 
 def get_event(request: Request, event_id: Annotated[str, Path(

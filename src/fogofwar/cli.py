@@ -359,10 +359,22 @@ def claims_cmd(ctx: click.Context, side: str | None, claimant: str | None, artic
 @click.option("--flagged/--no-flagged", default=False,
               help="Also list flagged statements (negated, hypothetical, future, historical).")
 @click.option("--json", "as_json", is_flag=True, help="JSON lines.")
+@click.option("--bbox", default=None, metavar="W,S,E,N",
+              help="List the ledger events placed in this box (west, south, east, north in degrees).")
+@click.option("--near", default=None, metavar="LAT,LON",
+              help="List the ledger events placed within --km of this point, nearest first.")
+@click.option("--km", type=float, default=None, help="The distance of --near, in kilometres.")
 @click.pass_context
 @_guard
-def events_cmd(ctx: click.Context, event_type: str | None, side: str | None, flagged: bool, as_json: bool) -> int:
-    """List ACLED-coded events with actors, place, date, flags and the claims that report them."""
+def events_cmd(ctx: click.Context, event_type: str | None, side: str | None, flagged: bool, as_json: bool,
+               bbox: str | None, near: str | None, km: float | None) -> int:
+    """List ACLED-coded events with actors, place, date, flags and the claims that report them;
+    with --bbox or --near, the ledger events (reports merged) placed there."""
+    from . import spatial
+
+    area = spatial.area(bbox=bbox, near=near, km=km)
+    if area is not None:
+        return _located_events(ctx, area, event_type=event_type, side=side, flagged=flagged, as_json=as_json)
     settings = _settings(ctx)
     store = _open(settings)
     try:
@@ -389,6 +401,38 @@ def events_cmd(ctx: click.Context, event_type: str | None, side: str | None, fla
         click.echo(f"           “{' '.join(e['evidence']['text'].split())[:160]}”")
     if not as_json:
         click.echo(f"{shown} events")
+    return EXIT_OK
+
+
+def _located_events(ctx: click.Context, area: Any, *, event_type: str | None, side: str | None, flagged: bool,
+                    as_json: bool) -> int:
+    """The ledger events placed in an area (``spatial.BBox`` or ``spatial.Near``)."""
+    from . import link, spatial
+    from .records import to_dict
+
+    store = _open(_settings(ctx))
+    try:
+        found = [e for e in link.events_in(store, area, flagged=flagged)
+                 if (not event_type or e.event_type == event_type)
+                 and (not side or side in {a.side for a in (e.actor1, e.actor2) if a})]
+    finally:
+        store.close()
+    for e in found:
+        point = spatial.point_of(e)
+        away = area.distance_km(point.latitude, point.longitude) if isinstance(area, spatial.Near) else None
+        if as_json:
+            click.echo(json.dumps({**to_dict(e), "distance_km": None if away is None else round(away, 3)},
+                                  ensure_ascii=False))
+            continue
+        actors = " vs ".join(f"{a.name} ({a.side})" for a in (e.actor1, e.actor2) if a) or "-"
+        date = e.date.start if e.date.precision == "day" else (
+            f"{e.date.start}..{e.date.end}" if e.date.start else "date unknown")
+        flags = f" [{', '.join(e.flags)}]" if e.flags else ""
+        distance = f", {away:.1f} km away" if away is not None else ""
+        click.echo(f"{e.id[:10]} {e.event_type} / {e.sub_event_type}{flags} — {actors} — {e.place.place.name} "
+                   f"({point.latitude:.3f}, {point.longitude:.3f}{distance}) — {date} — {len(e.event_ids)} report(s)")
+    if not as_json:
+        click.echo(f"{len(found)} ledger events placed there (events placed only at a region are not)")
     return EXIT_OK
 
 
@@ -539,14 +583,20 @@ def sitrep_cmd(ctx: click.Context, place: str, day: str, fmt: str) -> int:
 @click.option("--flagged/--no-flagged", default=False,
               help="events: also export flagged statements (negated, hypothetical, future, historical).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar while the gazetteer is built.")
+@click.option("--bbox", default=None, metavar="W,S,E,N",
+              help="events: only those placed in this box (west, south, east, north in degrees).")
+@click.option("--near", default=None, metavar="LAT,LON", help="events: only those placed within --km of this point.")
+@click.option("--km", type=float, default=None, help="The distance of --near, in kilometres.")
 @click.pass_context
 @_guard
 def export_cmd(ctx: click.Context, kind: str, fmt: str, out: str | None, place: str | None, since: str | None,
-               until: str | None, event_type: str | None, side: str | None, flagged: bool, quiet: bool) -> int:
+               until: str | None, event_type: str | None, side: str | None, flagged: bool, quiet: bool,
+               bbox: str | None, near: str | None, km: float | None) -> int:
     """Export the ledger: events as ACLED CSV, GeoJSON, JSON lines or Parquet; claims; places; conflicts."""
-    from . import export, link
+    from . import export, link, spatial
 
-    filters = export.Filters(since=since, until=until, event_type=event_type, side=side,
+    area = spatial.area(bbox=bbox, near=near, km=km)
+    filters = export.Filters(since=since, until=until, event_type=event_type, side=side, area=area,
                              regions=frozenset({"-"}) if place else None)  # the region is looked up below
     export.check(kind, fmt, filters)
     if out is None and fmt == "parquet" and sys.stdout.isatty():
@@ -565,7 +615,8 @@ def export_cmd(ctx: click.Context, kind: str, fmt: str, out: str | None, place: 
         if not regions:
             click.echo(f"error: no region is named {place!r}; try its ISO 3166-2 code (e.g. RU-KRS)", err=True)
             return EXIT_ERROR
-        filters = export.Filters(since=since, until=until, event_type=event_type, side=side, regions=frozenset(regions))
+        filters = export.Filters(since=since, until=until, event_type=event_type, side=side, area=area,
+                                 regions=frozenset(regions))
     settings = _settings(ctx)
     store = _open(settings)
     try:

@@ -30,7 +30,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, BinaryIO, Protocol
 
-from . import __version__, link, vocab
+from . import __version__, link, spatial, vocab
 from .config import Settings
 from .errors import ConfigError
 from .records import Claim, Event, Grade, LedgerEvent, PlaceMention, Report, from_dict, to_dict
@@ -47,7 +47,7 @@ KINDS: dict[str, tuple[str, ...]] = {
 }
 # which filters mean something for each kind; any other is refused rather than ignored
 _FILTERS: dict[str, frozenset[str]] = {
-    "events": frozenset({"place", "since", "until", "type", "side"}),
+    "events": frozenset({"place", "since", "until", "type", "side", "bbox", "near"}),
     "claims": frozenset({"place", "since", "until", "side"}),
     "places": frozenset({"place"}),
     "conflicts": frozenset({"place", "since", "until", "side"}),
@@ -72,13 +72,15 @@ def _iso_day(value: str | None, name: str) -> str | None:
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Filters:
     """What to export: a region (ISO 3166-2 or country codes, e.g. from
-    :func:`fogofwar.link.regions_named`), a date range, an ACLED event type, a side."""
+    :func:`fogofwar.link.regions_named`), a date range, an ACLED event type, a side, an area
+    (events placed in a box or near a point: :func:`fogofwar.spatial.area`)."""
 
     regions: frozenset[str] | None = None
     since: str | None = None
     until: str | None = None
     event_type: str | None = None
     side: str | None = None
+    area: spatial.Area | None = None
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "since", _iso_day(self.since, "--since"))
@@ -98,7 +100,9 @@ class Filters:
 
     def given(self) -> set[str]:
         names = {"place": self.regions, "since": self.since, "until": self.until,
-                 "type": self.event_type, "side": self.side}
+                 "type": self.event_type, "side": self.side,
+                 "bbox": self.area if isinstance(self.area, spatial.BBox) else None,
+                 "near": self.area if isinstance(self.area, spatial.Near) else None}
         return {name for name, value in names.items() if value is not None}
 
     def region_ok(self, regions: Iterable[str | None]) -> bool:
@@ -408,7 +412,9 @@ def _event_ok(le: LedgerEvent, filters: Filters) -> bool:
 
 
 def _ledger_events(ctx: _Context, filters: Filters, flagged: bool) -> Iterator[LedgerEvent]:
-    return (le for le in link.ledger_events(ctx.store, flagged=flagged) if _event_ok(le, filters))
+    # an area keeps the events placed at a settlement or site in it (spatial.point_of), not
+    # those placed only at a region, whose centroid says nothing of where they were
+    return (le for le in link.events_in(ctx.store, filters.area, flagged=flagged) if _event_ok(le, filters))
 
 
 def event_rows(store: Store, *, filters: Filters | None = None, settings: Settings | None = None,
@@ -572,8 +578,16 @@ def _metadata(kind: str, filters: Filters) -> dict[str, Any]:
             "generated": dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
             "filters": {"regions": sorted(filters.regions) if filters.regions is not None else None,
                         "since": filters.since, "until": filters.until, "type": filters.event_type,
-                        "side": filters.side},
+                        "side": filters.side, "area": _area_meta(filters.area)},
             "credit": GEONAMES_CREDIT, "columns": "docs/exports.md"}
+
+
+def _area_meta(area: spatial.Area | None) -> dict[str, Any] | None:
+    if isinstance(area, spatial.BBox):
+        return {"bbox": [area.west, area.south, area.east, area.north]}
+    if isinstance(area, spatial.Near):
+        return {"near": [area.latitude, area.longitude], "km": area.km}
+    return None
 
 
 def _write_geojson(stream: BinaryIO, rows: Iterable[dict[str, Any]], meta: dict[str, Any],

@@ -34,10 +34,12 @@ from . import corrections, credibility, merge, timelines
 from .config import Settings
 from .errors import InputError
 from .records import Claim, Disagreement, Event, Grade, LedgerEvent, Quantity, Rejected, Timeline, from_dict
+from .spatial import Area, BBox, Near, point_of
 from .store import Store
 
 __all__ = ["update", "relink_all", "grade_of", "LinkSummary", "conflicts", "find_ledger_event",
-           "ledger_events", "regions_named", "event_block", "measure_block"]
+           "ledger_events", "regions_named", "event_block", "measure_block", "events_within", "events_near",
+           "events_in"]
 
 
 @dataclass(slots=True)
@@ -115,7 +117,8 @@ def update(store: Store, settings: Settings, article_ids: Iterable[str], *,
                 source=f"block:{block}", stage="link", reason="E214",
                 detail=str(InputError("E214", stage="link", detail=f"{type(exc).__name__}: {exc}"))[:500]))
             continue
-        store.replace_block(block, records)
+        points = [p for kind, _i, r in records if kind == "ledger_event" and (p := point_of(r)) is not None]
+        store.replace_block(block, records, points=[(p.event_id, p.latitude, p.longitude, p.precision) for p in points])
         summary.blocks += 1
         summary.ledger_events += sum(1 for kind, _i, _r in records if kind == "ledger_event")
         summary.disagreements += sum(1 for kind, _i, r in records if kind == "disagreement" and r.status == "disputed")
@@ -342,3 +345,34 @@ def ledger_events(store: Store, *, flagged: bool = False) -> Iterator[LedgerEven
         if flagged or not p.get("flags"):
             yield from_dict(LedgerEvent, p)
 
+
+def events_within(store: Store, bbox: BBox | tuple[float, float, float, float], *,
+                  flagged: bool = False) -> list[LedgerEvent]:
+    """The ledger events whose point lies in a bounding box (west, south, east, north in
+    degrees, edges included; west > east crosses the antimeridian), in ledger order.
+    Events placed only at a region or country have no point (``spatial.point_of``)."""
+    box = bbox if isinstance(bbox, BBox) else BBox(*bbox)
+    return [from_dict(LedgerEvent, p) for p, lat, lon in store.located_events(box.boxes())
+            if box.contains(lat, lon) and (flagged or not p.get("flags"))]
+
+
+def events_near(store: Store, latitude: float, longitude: float, km: float, *,
+                flagged: bool = False) -> list[LedgerEvent]:
+    """The ledger events whose point lies within ``km`` (great circle) of a point, nearest
+    first (then in ledger order)."""
+    near = Near(latitude, longitude, km)
+    found = []
+    for p, lat, lon in store.located_events(near.boxes(), near=(latitude, longitude, km * 1000.0)):
+        distance = near.distance_km(lat, lon)
+        if distance <= km and (flagged or not p.get("flags")):
+            found.append((distance, len(found), p))
+    return [from_dict(LedgerEvent, p) for _d, _n, p in sorted(found, key=lambda f: f[:2])]
+
+
+def events_in(store: Store, area: Area | None, *, flagged: bool = False) -> Iterator[LedgerEvent]:
+    """The ledger events in an area (every ledger event when it is None)."""
+    if area is None:
+        return ledger_events(store, flagged=flagged)
+    if isinstance(area, BBox):
+        return iter(events_within(store, area, flagged=flagged))
+    return iter(events_near(store, area.latitude, area.longitude, area.km, flagged=flagged))

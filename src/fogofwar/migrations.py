@@ -7,6 +7,7 @@ end of ``MIGRATIONS``; never edit one that has shipped.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -141,6 +142,20 @@ class T:
         sa.Column("other_article_id", sa.String(64), index=True),  # of a merge's or split's second event
         sa.Column("payload", sa.Text, nullable=False),  # records.Correction as JSON
     )
+    event_points = sa.Table(  # where ledger events are (spatial.point_of), per link block
+        "event_points", metadata,
+        sa.Column("id", sa.String(64), primary_key=True),  # the ledger event's
+        sa.Column("block", sa.String(300), nullable=False, index=True),
+        sa.Column("latitude", sa.Float(53), nullable=False),
+        sa.Column("longitude", sa.Float(53), nullable=False),
+        sa.Column("precision", sa.String(16), nullable=False),
+    )
+    features = sa.Table(  # what this database can do, as its migrations found it (e.g. spatial)
+        "fogofwar_features", metadata,
+        sa.Column("name", sa.String(100), primary_key=True),
+        sa.Column("value", sa.String(40), nullable=False),
+        sa.Column("detail", sa.Text),
+    )
 
 
 def _m001_ledger(conn: sa.Connection) -> None:
@@ -166,9 +181,56 @@ def _m004_corrections(conn: sa.Connection) -> None:
     T.corrections.create(conn)
 
 
+def _postgis(conn: sa.Connection) -> str | None:
+    """Give event_points PostGIS columns and GiST indexes: None when done, else why not
+    (PostGIS not installed, or no right to create the extension)."""
+    try:
+        with conn.begin_nested():
+            conn.execute(sa.text("CREATE EXTENSION IF NOT EXISTS postgis"))
+            # geometry for boxes in degrees, geography for distances in metres; both follow
+            # latitude and longitude, which stay the columns every engine reads and writes
+            conn.execute(sa.text(
+                "ALTER TABLE event_points"
+                " ADD COLUMN geom geometry(Point, 4326) GENERATED ALWAYS AS"
+                " (ST_SetSRID(ST_MakePoint(longitude, latitude), 4326)) STORED,"
+                " ADD COLUMN geog geography(Point, 4326) GENERATED ALWAYS AS"
+                " (geography(ST_SetSRID(ST_MakePoint(longitude, latitude), 4326))) STORED"))
+            conn.execute(sa.text("CREATE INDEX ix_event_points_geom ON event_points USING gist (geom)"))
+            conn.execute(sa.text("CREATE INDEX ix_event_points_geog ON event_points USING gist (geog)"))
+    except sa.exc.DBAPIError as exc:
+        return str(getattr(exc, "orig", None) or exc).strip().splitlines()[0][:300]
+    return None
+
+
+def _m005_event_points(conn: sa.Connection) -> None:
+    from . import spatial
+    from .records import LedgerEvent, from_dict
+
+    T.event_points.create(conn)
+    T.features.create(conn)
+    value, detail = "plain", "SQLite"
+    if conn.dialect.name == "postgresql":
+        why_not = _postgis(conn)
+        if why_not is None:
+            value, detail = "postgis", conn.execute(sa.text("SELECT 'PostGIS ' || postgis_lib_version()")).scalar()
+        else:
+            detail = f"PostgreSQL without PostGIS: {why_not}"
+    if value == "plain":
+        conn.execute(sa.text("CREATE INDEX ix_event_points_lat_lon ON event_points (latitude, longitude)"))
+    conn.execute(T.features.insert().values(name="spatial", value=value, detail=detail))
+    # the ledger events linked before this migration get their points now
+    rows = conn.execute(sa.select(T.ledger.c.block, T.ledger.c.payload).where(T.ledger.c.kind == "ledger_event"))
+    points = [(block, spatial.point_of(from_dict(LedgerEvent, json.loads(payload)))) for block, payload in rows]
+    found = [{"id": p.event_id, "block": block, "latitude": p.latitude, "longitude": p.longitude,
+              "precision": p.precision} for block, p in points if p is not None]
+    if found:
+        conn.execute(T.event_points.insert(), found)
+
+
 MIGRATIONS: list[tuple[str, Callable[[sa.Connection], None]]] = [
     ("001_ledger", _m001_ledger),
     ("002_link", _m002_link),
     ("003_feeds", _m003_feeds),
     ("004_corrections", _m004_corrections),  # 003 is feed watching's
+    ("005_event_points", _m005_event_points),
 ]

@@ -410,11 +410,15 @@ class Store:
                 conn.execute(T.stage_runs.insert(), [{"article_id": a, "stage": stage, "versions": stamp,
                                                       "ran_at": now} for a in chunk])
 
-    def replace_block(self, block: str, records: Iterable[tuple[str, str, Any]]) -> None:
-        """Atomically replace what the link stage derived for one block: (kind, id, record)."""
+    def replace_block(self, block: str, records: Iterable[tuple[str, str, Any]], *,
+                      points: Iterable[tuple[str, float, float, str]] = ()) -> None:
+        """Atomically replace what the link stage derived for one block: (kind, id, record),
+        and where its ledger events are: (event id, latitude, longitude, precision)."""
         rows = [{"kind": kind, "id": rid, "block": block,
                  "payload": json.dumps(rec.to_dict(record), sort_keys=True, ensure_ascii=False)}
                 for kind, rid, record in records]
+        located = [{"id": rid, "block": block, "latitude": lat, "longitude": lon, "precision": precision}
+                   for rid, lat, lon, precision in points]
         with self._begin() as conn:
             conn.execute(T.ledger.delete().where(T.ledger.c.block == block))
             # a record that moved here from another block (its report's region or type
@@ -424,6 +428,49 @@ class Store:
                     conn.execute(T.ledger.delete().where((T.ledger.c.kind == kind) & T.ledger.c.id.in_(chunk)))
             if rows:
                 conn.execute(T.ledger.insert(), rows)
+            conn.execute(T.event_points.delete().where(T.event_points.c.block == block))
+            for chunk in _chunks([r["id"] for r in located]):  # points that moved here, likewise
+                conn.execute(T.event_points.delete().where(T.event_points.c.id.in_(chunk)))
+            if located:
+                conn.execute(T.event_points.insert(), located)
+
+    # --- spatial queries over the ledger events' points ---------------------------------
+
+    def spatial(self) -> str:
+        """How this database answers spatial queries, as its migration found it: "postgis"
+        (GiST indexes) or "plain" (a B-tree on latitude and longitude)."""
+        with self._begin() as conn:
+            return conn.execute(sa.select(T.features.c.value).where(T.features.c.name == "spatial")).scalar() or "plain"
+
+    def located_events(self, boxes: Sequence[tuple[float, float, float, float]], *,
+                       near: tuple[float, float, float] | None = None) -> list[tuple[dict[str, Any], float, float]]:
+        """Ledger events with a point in any of ``boxes`` (west, south, east, north; west <= east;
+        edges included), as (plain data, latitude, longitude) in ledger order. ``near``
+        (latitude, longitude, metres) lets PostGIS find them by distance instead: a
+        prefilter a little wider than that distance, which the caller measures exactly."""
+        p = T.event_points.c
+        postgis = self.dialect == "postgresql" and self.spatial() == "postgis"
+        if postgis and near is not None:
+            lat, lon, metres = near
+            centre = sa.func.geography(sa.func.ST_SetSRID(sa.func.ST_MakePoint(lon, lat), 4326))
+            where = sa.func.ST_DWithin(sa.literal_column("event_points.geog"), centre,
+                                       metres * (1 + 1e-6) + 1.0, False)
+        else:
+            where = sa.or_(*(sa.and_(
+                *([sa.literal_column("event_points.geom").op("&&")(sa.func.ST_MakeEnvelope(w, s, e, n, 4326))]
+                  if postgis else []),
+                p.latitude.between(s, n), p.longitude.between(w, e)) for w, s, e, n in boxes))
+        rows = []
+        with self._begin() as conn:
+            # the points first, through the spatial index; then their records, by key (in one
+            # join, SQLite would rather scan every ledger event)
+            points = {rid: (lat, lon) for rid, lat, lon in conn.execute(
+                sa.select(p.id, p.latitude, p.longitude).where(where)).all()}
+            for chunk in _chunks(sorted(points)):
+                rows.extend(conn.execute(sa.select(T.ledger.c.block, T.ledger.c.id, T.ledger.c.payload).where(
+                    (T.ledger.c.kind == "ledger_event") & T.ledger.c.id.in_(chunk))).all())
+        # sorted here, not by the database, whose collation may order the blocks otherwise
+        return [(json.loads(payload), *points[rid]) for _b, rid, payload in sorted(rows, key=lambda r: r[:2])]
 
     def ledger(self, kind: str, *, block_prefix: str | None = None) -> Iterator[dict[str, Any]]:
         """Every link record of one kind ("ledger_event", "disagreement", "timeline", "grade")."""
