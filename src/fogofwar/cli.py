@@ -10,9 +10,10 @@ Exit codes:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -68,6 +69,38 @@ def cli(ctx: click.Context, db: str | None, credibility: str | None) -> None:
     ctx.obj["credibility"] = credibility
 
 
+def _engine_options(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """--engine, --workers and --scheduler, shared by ingest and reprocess."""
+    options = [
+        click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
+                     help="local: this process; dask: cleaning and NLP stages on Dask workers, the store "
+                          "written by this process."),
+        click.option("--workers", type=click.IntRange(min=1), default=None,
+                     help="With --engine dask: start a local cluster of N worker processes on 127.0.0.1 [one per core]."),
+        click.option("--scheduler", default=None, metavar="tcp://HOST:PORT",
+                     help="With --engine dask: use the existing cluster at this scheduler address."),
+    ]
+    for option in reversed(options):
+        fn = option(fn)
+    return fn
+
+
+@contextlib.contextmanager
+def _dask(settings: Settings, engine: str, workers: int | None, scheduler: str | None) -> Iterator[Any]:
+    """The Dask engine when asked for (None for the local one), its address on stderr."""
+    if engine != "dask":
+        if workers is not None or scheduler is not None:
+            raise click.UsageError("--workers and --scheduler go with --engine dask")
+        yield None
+        return
+    from .dask_engine import connect
+
+    click.echo("dask: starting the workers (each loads the model and the gazetteer once)", err=True)
+    with connect(settings=settings, workers=workers, scheduler=scheduler) as cluster:
+        click.echo(f"dask: {cluster.workers} worker(s) at {cluster.client.scheduler.address}", err=True)
+        yield cluster
+
+
 @cli.command()
 @click.argument("inputs", nargs=-1)
 @click.option("--manifest", "manifests", multiple=True, type=click.Path(),
@@ -75,10 +108,11 @@ def cli(ctx: click.Context, db: str | None, credibility: str | None) -> None:
 @click.option("--max-bytes", type=int, default=None, help="Reject documents larger than this [5000000].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_engine_options
 @click.pass_context
 @_guard
 def ingest(ctx: click.Context, inputs: tuple[str, ...], manifests: tuple[str, ...], max_bytes: int | None,
-           as_json: bool, quiet: bool) -> int:
+           as_json: bool, quiet: bool, engine: str, workers: int | None, scheduler: str | None) -> int:
     """Read files, directories, URLs, feeds or stdin (-) into the ledger."""
     from tqdm import tqdm
 
@@ -92,11 +126,18 @@ def ingest(ctx: click.Context, inputs: tuple[str, ...], manifests: tuple[str, ..
     store = _open(settings)
     build_update, build_close = _bar("building the gazetteer (once per installation)", quiet)
     bar = tqdm(desc="ingest", unit="doc", disable=True if quiet else None, file=sys.stderr)
+    stdin = sys.stdin.buffer if "-" in inputs else None
     try:
-        summary = run_ingest(inputs, store=store, settings=settings, manifests=manifests,
-                             stdin=sys.stdin.buffer if "-" in inputs else None,
-                             resources=Resources(settings, on_gazetteer_build=build_update),
-                             on_outcome=lambda _o: bar.update(1))
+        with _dask(settings, engine, workers, scheduler) as cluster:
+            if cluster is None:
+                summary = run_ingest(inputs, store=store, settings=settings, manifests=manifests, stdin=stdin,
+                                     resources=Resources(settings, on_gazetteer_build=build_update),
+                                     on_outcome=lambda _o: bar.update(1))
+            else:
+                from .dask_engine import ingest as dask_ingest
+
+                summary = dask_ingest(inputs, store=store, settings=settings, engine=cluster, manifests=manifests,
+                                      stdin=stdin, on_outcome=lambda _o: bar.update(1))
     finally:
         bar.close()
         build_close()
@@ -192,9 +233,11 @@ def _poll_line(result: Any) -> str:
 @click.option("--stage", default=None, help="Only this stage (clean, mask, …); default: all.")
 @click.option("--since", default=None, help="Only articles stored since this ISO date.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@_engine_options
 @click.pass_context
 @_guard
-def reprocess(ctx: click.Context, stage: str | None, since: str | None, quiet: bool) -> int:
+def reprocess(ctx: click.Context, stage: str | None, since: str | None, quiet: bool, engine: str,
+              workers: int | None, scheduler: str | None) -> int:
     """Re-run stages on stored articles and replace their derived records."""
     from tqdm import tqdm
 
@@ -204,8 +247,15 @@ def reprocess(ctx: click.Context, stage: str | None, since: str | None, quiet: b
     store = _open(settings)
     bar = tqdm(desc="reprocess", unit="article", disable=True if quiet else None, file=sys.stderr)
     try:
-        done = run_reprocess(store=store, settings=settings, stage=stage, since=since,
-                             on_article=lambda _id, _n: bar.update(1))
+        with _dask(settings, engine, workers, scheduler) as cluster:
+            if cluster is None:
+                done = run_reprocess(store=store, settings=settings, stage=stage, since=since,
+                                     on_article=lambda _id, _n: bar.update(1))
+            else:
+                from .dask_engine import reprocess as dask_reprocess
+
+                done = dask_reprocess(store=store, settings=settings, engine=cluster, stage=stage, since=since,
+                                      on_article=lambda _id, _n: bar.update(1))
     finally:
         bar.close()
         store.close()

@@ -110,6 +110,8 @@ MESSAGES: dict[str, tuple[str, str, str]] = {
              "see `fogofwar correct TARGET --help` for the fields each target takes and their values"),
     "E411": ("read-only-token", "the token of {name!r} may only read: {method} {path} is refused",
              "use a token with write access (`--token NAME:SECRET`, or a `write` line in --tokens FILE)"),
+    "E421": ("scheduler-unreachable", "the Dask scheduler {address} cannot be used: {detail}",
+             "check the address (tcp://HOST:PORT) and that its workers are up, or run a local cluster with --workers N"),
 }
 
 

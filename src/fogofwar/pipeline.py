@@ -22,7 +22,7 @@ from .records import Article, Evidence, RawDocument, Rejected, Report, Versions
 from .store import Store, StoredRaw
 
 __all__ = ["Outcome", "Summary", "Stage", "StageContext", "Resources", "STAGES", "run_stages", "ingest", "process", "reprocess", "stage_names",
-           "link_articles", "ingest_documents"]
+           "link_articles", "ingest_documents", "admit", "stored_document", "replace_cleaned"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +204,12 @@ def process(raw: RawDocument, *, store: Store, settings: Settings) -> tuple[Outc
     except InputError as exc:
         store.put_rejected(rejected(raw.source, exc, stage="clean", content=raw.content))
         return Outcome("rejected", raw.source, reason=exc.code, detail=str(exc)), None
+    return admit(raw, cleaned, store=store, settings=settings)
+
+
+def admit(raw: RawDocument, cleaned: clean_mod.Cleaned, *, store: Store,
+          settings: Settings) -> tuple[Outcome, Article | None]:
+    """Identify and store one cleaned document (cleaned here or on a Dask worker)."""
     article = cleaned.article
     outlet = raw.outlet or cleaned.site_name
     report = Report(id=_report_id(article.id, raw), article_id=article.id, variant_id=article.id,
@@ -386,18 +392,30 @@ def reprocess(*, store: Store, settings: Settings, stage: str | None = None, sin
 
 
 def _reclean(article_id: str, *, store: Store, settings: Settings, done: Counter[str]) -> str | None:
-    raws = store.raw_for(article_id)
-    if not raws:
+    doc = stored_document(article_id, store=store)
+    if doc is None:
         done["no_raw"] += 1
         return article_id
-    raw = raws[0]
-    doc = RawDocument(source=f"raw:{raw.sha256}", content=raw.content, content_type=raw.content_type,
-                      **{k: raw.meta.get(k) for k in ("url", "outlet", "published", "language", "title", "note")})
     try:
         article = clean_mod.clean(doc, settings=settings).article
     except InputError:
         done["clean_failed"] += 1  # kept as it was: nothing stored is lost
         return article_id
+    return replace_cleaned(article_id, article, store=store, done=done)
+
+
+def stored_document(article_id: str, *, store: Store) -> RawDocument | None:
+    """The raw document an article was cleaned from, to clean again (None when not kept)."""
+    raws = store.raw_for(article_id)
+    if not raws:
+        return None
+    raw = raws[0]
+    return RawDocument(source=f"raw:{raw.sha256}", content=raw.content, content_type=raw.content_type,
+                       **{k: raw.meta.get(k) for k in ("url", "outlet", "published", "language", "title", "note")})
+
+
+def replace_cleaned(article_id: str, article: Article, *, store: Store, done: Counter[str]) -> str:
+    """Put an article cleaned again in place of the stored one; returns its (maybe new) id."""
     if article.id == article_id:
         done["unchanged"] += 1
         return article_id

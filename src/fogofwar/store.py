@@ -190,20 +190,28 @@ class Store:
     def replace_derived(self, article_id: str, stage: str,
                         records: Iterable[tuple[str, str, Any]], versions: rec.Versions) -> int:
         """Atomically replace one stage's records of one article: (record_id, kind, record)."""
-        rows = [{"article_id": article_id, "stage": stage, "record_id": rid, "kind": kind,
-                 "payload": json.dumps(rec.to_dict(record), sort_keys=True, ensure_ascii=False)}
-                for rid, kind, record in records]
+        return self.replace_derived_many([(article_id, stage, records, versions)])
+
+    def replace_derived_many(self, items: Iterable[tuple[str, str, Iterable[tuple[str, str, Any]], rec.Versions]]
+                             ) -> int:
+        """:meth:`replace_derived` for several (article id, stage, records, versions) in one
+        transaction (the Dask engine stores a worker's chunk of articles at once)."""
+        prepared = [(article_id, stage, [
+            {"article_id": article_id, "stage": stage, "record_id": rid, "kind": kind,
+             "payload": json.dumps(rec.to_dict(record), sort_keys=True, ensure_ascii=False)}
+            for rid, kind, record in records], json.dumps(rec.to_dict(versions), sort_keys=True))
+            for article_id, stage, records, versions in items]
         with self._begin() as conn:
-            conn.execute(T.derived.delete().where(
-                (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage)))
-            if rows:
-                conn.execute(T.derived.insert(), rows)
-            conn.execute(T.stage_runs.delete().where(
-                (T.stage_runs.c.article_id == article_id) & (T.stage_runs.c.stage == stage)))
-            conn.execute(T.stage_runs.insert().values(
-                article_id=article_id, stage=stage, ran_at=_now(),
-                versions=json.dumps(rec.to_dict(versions), sort_keys=True)))
-        return len(rows)
+            for article_id, stage, rows, versions in prepared:
+                conn.execute(T.derived.delete().where(
+                    (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage)))
+                if rows:
+                    conn.execute(T.derived.insert(), rows)
+                conn.execute(T.stage_runs.delete().where(
+                    (T.stage_runs.c.article_id == article_id) & (T.stage_runs.c.stage == stage)))
+                conn.execute(T.stage_runs.insert().values(
+                    article_id=article_id, stage=stage, ran_at=_now(), versions=versions))
+        return sum(len(rows) for _a, _s, rows, _v in prepared)
 
     def replace_article(self, old_id: str, *, article: rec.Article, bands: Sequence[int],
                         outlet_lines: Sequence[str]) -> None:
