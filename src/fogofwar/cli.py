@@ -19,42 +19,11 @@ from typing import Any
 import click
 
 from . import __version__
-from .config import DEFAULT_DB, Settings
-from .errors import FogofwarError, MESSAGES
-
-EXIT_OK, EXIT_ERROR, EXIT_USAGE, EXIT_REJECTED, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
-
-_DB_HELP = f"Database: a path or sqlite:///… or postgresql://… URL [env FOGOFWAR_DB; default {DEFAULT_DB}]."
-
-
-def _settings(ctx: click.Context, **overrides: Any) -> Settings:
-    return Settings.from_env(db=ctx.obj.get("db"), credibility=ctx.obj.get("credibility"), **overrides)
-
-
-def _open(settings: Settings):  # noqa: ANN202
-    from .store import open_store
-
-    return open_store(settings.db)
-
-
-def _guard(fn: Callable[..., int | None]) -> Callable[..., None]:
-    """Turn library errors into one readable line and an exit code."""
-    import functools
-
-    @functools.wraps(fn)
-    def wrapper(*args: Any, **kwargs: Any) -> None:
-        try:
-            code = fn(*args, **kwargs) or EXIT_OK
-        except FogofwarError as exc:
-            click.echo(f"error: {exc}", err=True)
-            code = EXIT_ERROR
-        except KeyboardInterrupt:
-            click.echo("interrupted: what was stored so far is kept; rerun to complete", err=True)
-            code = EXIT_INTERRUPTED
-        sys.exit(code)
-
-    return wrapper
-
+from .cli_common import (  # the exit codes are re-exported: they are the CLI's documented interface
+    DB_HELP as _DB_HELP, EXIT_ERROR, EXIT_INTERRUPTED, EXIT_OK, EXIT_REJECTED, EXIT_USAGE, coords_text as _coords,
+    guard as _guard, open_store_of as _open, progress_bar as _bar, settings_of as _settings)
+from .config import Settings
+from .errors import MESSAGES
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="fogofwar")
@@ -353,11 +322,6 @@ def places_cmd(ctx: click.Context, article_id: str, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _coords(place: dict[str, Any]) -> str:
-    lat, lon = place.get("latitude"), place.get("longitude")
-    return f"({lat:.3f}, {lon:.3f})" if lat is not None and lon is not None else "(no coordinates)"
-
-
 @cli.command("claims")
 @click.option("--side", type=click.Choice(["UA", "RU", "third_party", "unknown"]), default=None,
               help="Only claims by claimants of this side.")
@@ -486,138 +450,6 @@ def _located_events(ctx: click.Context, area: Any, *, event_type: str | None, si
     return EXIT_OK
 
 
-def _figure(v: Any) -> str:
-    low = "…" if v.low is None else f"{v.low:,.0f}"
-    high = "…" if v.high is None else f"{v.high:,.0f}"
-    return f"“{v.quantity.evidence.text}” ({low}–{high})"
-
-
-def _voice(v: Any) -> str:
-    return f"{v.claimant.name} ({v.claimant.side}, as of {v.as_of.start or 'unknown'})"
-
-
-@cli.command("conflicts")
-@click.option("--measure", default=None, help="Only this measure (e.g. area_controlled_km2).")
-@click.option("--place", default=None, help="Only this region: an ISO 3166-2 code (RU-KRS), a country code, or a name.")
-@click.option("--disputed", is_flag=True, help="Only measures with a disagreement.")
-@click.option("--json", "as_json", is_flag=True, help="JSON lines: one timeline with its disagreements per line.")
-@click.pass_context
-@_guard
-def conflicts_cmd(ctx: click.Context, measure: str | None, place: str | None, disputed: bool, as_json: bool) -> int:
-    """Claimed figures by measure: each timeline, its updates and its disagreements, with spans."""
-    from . import link
-    from .records import to_dict
-
-    settings = _settings(ctx)
-    store = _open(settings)
-    try:
-        regions = None
-        if place:
-            from .gazetteer import open_gazetteer
-
-            regions = link.regions_named(place, None if "-" in place or place.isupper() else open_gazetteer())
-            if not regions:
-                click.echo(f"error: no region is named {place!r}", err=True)
-                return EXIT_ERROR
-        found = link.conflicts(store, measure=measure, regions=regions)
-    finally:
-        store.close()
-    shown = 0
-    for line, found_here in found:
-        disputes = [d for d in found_here if d.status == "disputed"]
-        if disputed and not disputes:
-            continue
-        shown += 1
-        if as_json:
-            click.echo(json.dumps({"timeline": to_dict(line), "disagreements": [to_dict(d) for d in found_here]},
-                                  ensure_ascii=False))
-            continue
-        updates = len(found_here) - len(disputes)
-        click.echo(f"{line.measure} ({line.unit}) in {line.region or 'region unknown'}: {len(line.values)} figure(s), "
-                   f"{len(disputes)} disagreement(s), {updates} update(s)")
-        for v in line.values:
-            click.echo(f"    {v.as_of.start or 'undated   '}  {v.claimant.side:<11} {v.claimant.name:<32} "
-                       f"{_figure(v)}  [{v.article_id[:10]} {v.quantity.evidence.start}-{v.quantity.evidence.end}]")
-        for d in disputes:
-            click.echo(f"  DISPUTED  {_voice(d.a)} {_figure(d.a)}  vs  {_voice(d.b)} {_figure(d.b)}")
-    if not as_json:
-        click.echo(f"{shown} measure(s)")
-    return EXIT_OK
-
-
-@cli.command("event")
-@click.argument("event_id")
-@click.option("--json", "as_json", is_flag=True, help="JSON: the ledger event and its reports.")
-@click.pass_context
-@_guard
-def event_cmd(ctx: click.Context, event_id: str, as_json: bool) -> int:
-    """Show one ledger event (by id, prefix, or a report's id) with all its reports and why they merged."""
-    from . import link
-    from .records import to_dict
-
-    settings = _settings(ctx)
-    store = _open(settings)
-    try:
-        found = link.find_ledger_event(store, event_id)
-        meta = store.article_meta(list(found[0].article_ids)) if found else {}
-    finally:
-        store.close()
-    if found is None:
-        click.echo(f"error: no event {event_id!r}; `fogofwar events` lists them", err=True)
-        return EXIT_ERROR
-    le, reports = found
-    if as_json:
-        click.echo(json.dumps({"event": to_dict(le), "reports": [to_dict(r) for r in reports]}, ensure_ascii=False))
-        return EXIT_OK
-    place = (le.place.place.name if le.place and le.place.place else "place unknown")
-    actors = " vs ".join(f"{a.name} ({a.side})" for a in (le.actor1, le.actor2) if a) or "-"
-    click.echo(f"{le.id}  {le.event_type} / {le.sub_event_type}")
-    click.echo(f"  {actors} — {place} ({le.place.precision if le.place else '-'}) — "
-               f"{le.date.start or 'date unknown'} ({le.date.precision})")
-    if le.fatalities_low is not None or le.fatalities_best is not None:
-        click.echo(f"  fatalities low/best/high: {le.fatalities_low}/{le.fatalities_best}/{le.fatalities_high}")
-    for r in reports:
-        outlets = ", ".join(meta.get(r.evidence.article_id, (None, None, ()))[2]) or "-"
-        click.echo(f"  report {r.id[:10]} in {r.evidence.article_id[:10]} ({outlets}), "
-                   f"{r.date.start or 'undated'}: “{' '.join(r.evidence.text.split())[:140]}”")
-    for reason in le.reasons:
-        click.echo(f"  why: {reason}")
-    return EXIT_OK
-
-
-@cli.command("sitrep")
-@click.option("--place", required=True, help="The region: a name (\"Kursk Oblast\") or an ISO 3166-2 code (RU-KRS).")
-@click.option("--date", "day", required=True, help="The day, YYYY-MM-DD.")
-@click.option("--format", "fmt", type=click.Choice(["md", "html"]), default="md", help="Markdown or a standalone HTML page.")
-@click.pass_context
-@_guard
-def sitrep_cmd(ctx: click.Context, place: str, day: str, fmt: str) -> int:
-    """A daily situation report of one region, generated from the ledger."""
-    import datetime as dt
-
-    from . import link, sitrep
-
-    try:
-        dt.date.fromisoformat(day)
-    except ValueError:
-        click.echo(f"error: --date {day!r} is not a YYYY-MM-DD date", err=True)
-        return EXIT_USAGE
-    settings = _settings(ctx)
-    store = _open(settings)
-    try:
-        from .gazetteer import open_gazetteer
-
-        regions = link.regions_named(place, open_gazetteer())
-        if not regions:
-            click.echo(f"error: no region is named {place!r}; try its ISO 3166-2 code (e.g. RU-KRS)", err=True)
-            return EXIT_ERROR
-        report = sitrep.build(store, regions=regions, place=place, day=day)
-    finally:
-        store.close()
-    click.echo(sitrep.to_html(report) if fmt == "html" else sitrep.to_markdown(report), nl=False)
-    return EXIT_OK
-
-
 @cli.command("export")
 @click.argument("kind", type=click.Choice(["events", "claims", "places", "conflicts"]))
 @click.option("--format", "fmt", required=True,
@@ -701,120 +533,6 @@ def rejected_cmd(ctx: click.Context, as_json: bool) -> int:
                    else f"{item.reason} {MESSAGES[item.reason][0]:<16} {item.source}")
     if not as_json:
         click.echo(f"{len(items)} rejected")
-    return EXIT_OK
-
-
-@cli.group()
-def gazetteer() -> None:
-    """The gazetteer: build the embedded cache, import GeoNames dumps, show what is in it."""
-
-
-def _bar(desc: str, quiet: bool):  # noqa: ANN202 - a progress callback and its closer
-    from tqdm import tqdm
-
-    bar = tqdm(desc=desc, unit="step", disable=True if quiet else None, file=sys.stderr)
-
-    def update(done: int, total: int) -> None:
-        bar.total = total
-        bar.n = done
-        bar.refresh()
-
-    return update, bar.close
-
-
-@gazetteer.command("build")
-@click.option("--countries", default=None, help="Only these ISO 3166-1 alpha-2 codes, comma-separated (e.g. RU,UA).")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@_guard
-def gazetteer_build(countries: str | None, quiet: bool) -> int:
-    """(Re)build the embedded gazetteer cache from the installed packages."""
-    from .gazetteer import build, default_cache_path
-
-    update, close = _bar("gazetteer", quiet)
-    try:
-        path = build(default_cache_path(), countries=countries.split(",") if countries else None, progress=update)
-    finally:
-        close()
-    click.echo(f"gazetteer built at {path}")
-    return EXIT_OK
-
-
-@gazetteer.command("import")
-@click.argument("sources", nargs=-1, required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.pass_context
-@_guard
-def gazetteer_import(ctx: click.Context, sources: tuple[str, ...], as_json: bool, quiet: bool) -> int:
-    """Import GeoNames dumps (RU.zip, allCountries.zip, alternateNamesV2.zip; paths or URLs)."""
-    import dataclasses
-
-    from .gazetteer import default_cache_path, import_geonames, open_gazetteer
-
-    settings = _settings(ctx)
-    update, close = _bar("import", quiet)
-    try:
-        open_gazetteer(progress=update).close()
-        summary = import_geonames(default_cache_path(), list(sources), progress=update,
-                                  timeout=settings.fetch_timeout, user_agent=settings.user_agent)
-    finally:
-        close()
-    data = dataclasses.asdict(summary)
-    if as_json:
-        click.echo(json.dumps(data, sort_keys=True))
-    else:
-        click.echo(", ".join(f"{k} {v}" for k, v in data.items()))
-        click.echo("run `fogofwar reprocess --stage places` to re-resolve stored articles")
-    return EXIT_OK
-
-
-@gazetteer.command("search")
-@click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="JSON lines.")
-@_guard
-def gazetteer_search(name: str, as_json: bool) -> int:
-    """The gazetteer's candidates for a name, best first."""
-    from .gazetteer import open_gazetteer
-    from .records import to_dict
-
-    g = open_gazetteer()
-    try:
-        found = g.lookup(name)
-    finally:
-        g.close()
-    for place in found:
-        if as_json:
-            click.echo(json.dumps(to_dict(place), ensure_ascii=False))
-        else:
-            click.echo(f"{place.id:<24} {place.kind:<9} {place.name:<30} {place.admin1 or place.country or '':<8} "
-                       f"pop {place.population or '-':<9} {_coords(to_dict(place))}")
-    if not as_json:
-        click.echo(f"{len(found)} candidates")
-    return EXIT_OK
-
-
-@gazetteer.command("info")
-@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
-@_guard
-def gazetteer_info(as_json: bool) -> int:
-    """Show the gazetteer's version, counts and imports."""
-    from .gazetteer import open_gazetteer
-
-    update, close = _bar("gazetteer", False)
-    try:
-        g = open_gazetteer(progress=update)
-    finally:
-        close()
-    info = g.info()
-    g.close()
-    if as_json:
-        click.echo(json.dumps(info, sort_keys=True))
-    else:
-        click.echo(f"path:    {info['path']}\nversion: {info['version']}")
-        for kind, n in sorted(info["counts"].items()):
-            click.echo(f"  {kind:<12} {n}")
-        for item in info["imports"]:
-            click.echo(f"  imported {item['kind']}: {item['source']}")
     return EXIT_OK
 
 
@@ -911,9 +629,11 @@ def serve(ctx: click.Context, host: str, port: int, read_only: bool, token: str 
 
 
 from .cli_correct import audit_cmd, correct  # noqa: E402 - after the group they join
+from .cli_gazetteer import gazetteer  # noqa: E402
+from .cli_ledger import conflicts_cmd, event_cmd, sitrep_cmd  # noqa: E402
 
-cli.add_command(correct)
-cli.add_command(audit_cmd)
+for _command in (correct, audit_cmd, gazetteer, conflicts_cmd, event_cmd, sitrep_cmd):
+    cli.add_command(_command)
 
 
 def main() -> None:
