@@ -161,7 +161,8 @@ def _yes_no(value: str) -> bool:
 
 
 def _event_type(value: str) -> list[str]:
-    kind, _sep, sub = (part.strip() for part in value.partition("/"))
+    # "Explosions/Remote violence / Air/drone strike": type names hold slashes themselves
+    kind, _sep, sub = (part.strip() for part in value.partition(" / " if " / " in value else "/"))
     types = vocab.table("event_types")
     if kind not in types or sub not in types[kind]:
         raise _bad(f"{value!r} is not an ACLED 'Type / Sub-type' (see fogofwar/data/vocab.json)")

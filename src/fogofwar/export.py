@@ -159,6 +159,7 @@ _OWN_COLUMNS: tuple[tuple[str, str], ...] = (
     ("fow_place_precision", "string"), ("fow_coordinates_source", "string"), ("fow_country_code", "string"),
     ("fow_admin1_code", "string"), ("fow_actor1_side", "string"), ("fow_actor2_side", "string"),
     ("fow_territory_change", "string"), ("fow_flags", "string"), ("fow_merge_reasons", "string"),
+    ("fow_corrected", "string"),
 )
 
 
@@ -397,7 +398,8 @@ def _event_row(le: LedgerEvent, ctx: _Context, now: int) -> dict[str, Any]:
         "fow_date_start": le.date.start, "fow_date_end": le.date.end, "fow_date_precision": le.date.precision,
         **own_place, "fow_actor1_side": le.actor1.side if le.actor1 else None,
         "fow_actor2_side": le.actor2.side if le.actor2 else None, "fow_territory_change": le.territory_change,
-        "fow_flags": _join(le.flags), "fow_merge_reasons": _join(le.reasons)}
+        "fow_flags": _join(le.flags), "fow_merge_reasons": _join(le.reasons),
+        "fow_corrected": _join(le.corrected)}
     row = {**acled, **own}
     return {name: (row[name] if row[name] != "" else None) for name, _kind in event_columns()}
 

@@ -31,22 +31,42 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+EDITOR = "editor:page-test-secret"  # a write token, NAME:SECRET
+
+
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The data `make run` serves: the bundled sample articles, ingested."""
+    db = str(tmp_path_factory.mktemp("page") / "run.db")
+    store = open_store(db)
+    try:
+        pipeline.ingest([str(SAMPLES)], store=store, settings=Settings(db=db))
+    finally:
+        store.close()
+    return db
+
+
+@pytest.fixture(scope="module")
+def server(sample_db: str) -> Iterator[str]:
+    yield from serve(Settings(db=sample_db), read_only=True)
+
+
+@pytest.fixture
+def editing_server(sample_db: str, tmp_path: Path) -> Iterator[tuple[str, str]]:
+    copy = tmp_path / "edit.db"
+    shutil.copyfile(sample_db, copy)
+    for base in serve(Settings(db=str(copy)), token=EDITOR):
+        yield base, str(copy)
+
+
+def serve(settings: Settings, **options: object) -> Iterator[str]:
     import uvicorn
 
     from fogofwar.api import create_app
 
     need(webpage.vendor_dir() is not None, "the page's npm libraries are not installed (make web)")
-    db = str(tmp_path_factory.mktemp("page") / "run.db")
-    settings = Settings(db=db)
-    store = open_store(db)
-    try:
-        pipeline.ingest([str(SAMPLES)], store=store, settings=settings)
-    finally:
-        store.close()
     port = free_port()
-    config = uvicorn.Config(create_app(settings, read_only=True), host="127.0.0.1", port=port, log_level="warning")
+    config = uvicorn.Config(create_app(settings, **options), host="127.0.0.1", port=port, log_level="warning")
     srv = uvicorn.Server(config)
     thread = threading.Thread(target=srv.run, daemon=True)
     thread.start()
@@ -152,3 +172,38 @@ def test_map_slider_event_and_highlighted_evidence(server: str, browser: object)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     assert driver.save_screenshot(str(ARTIFACTS / "page.png"))
     assert (ARTIFACTS / "page.png").stat().st_size > 10_000
+
+
+def test_an_edit_in_the_page_reaches_the_export_and_the_audit_trail(editing_server: tuple[str, str],
+                                                                    browser: object) -> None:
+    from selenium.webdriver.common.by import By
+
+    from fogofwar import export
+
+    base, db = editing_server
+    driver = browser
+    driver.get(base + "/")
+    wait_for(lambda: driver.execute_script("return document.body.dataset.ready === 'true'"), "the page to load")
+    events = httpx.get(f"{base}/events", params={"limit": 500}).json()["items"]
+    target = next(e for e in events if e["event_type"] != "Strategic developments")
+    report_id = target["event_ids"][0]
+    driver.find_element(By.ID, "token").send_keys(EDITOR.split(":", 1)[1])  # the secret is what is sent
+    driver.execute_script(f"document.querySelector(`#event-list li[data-event-id='{target['id']}']`).click()")
+    wait_for(lambda: driver.find_element(By.ID, "correct-form").is_displayed(), "the correction form")
+    driver.find_element(By.ID, "correct-value").send_keys("Strategic developments / Other")
+    driver.find_element(By.ID, "correct-reason").send_keys("a statement, not fighting")
+    driver.find_element(By.ID, "correct-submit").click()
+    wait_for(lambda: driver.find_element(By.ID, "correct-result").text, "the correction's answer")
+    assert driver.find_element(By.ID, "correct-result").text == "corrected"
+    wait_for(lambda: "Strategic developments / Other" in driver.find_element(By.ID, "event-detail").text,
+             "the corrected event")
+    trail = wait_for(lambda: driver.find_elements(By.CSS_SELECTOR, "#audit-list li.audit-entry"), "the audit trail")
+    assert len(trail) == 1 and "editor" in trail[0].text and "a statement, not fighting" in trail[0].text
+
+    store = open_store(db)
+    try:
+        rows = [r for r in export.event_rows(store) if report_id in (r["fow_report_ids"] or "").split("; ")]
+    finally:
+        store.close()
+    assert [(r["event_type"], r["sub_event_type"]) for r in rows] == [("Strategic developments", "Other")]
+    assert "type" in rows[0]["fow_corrected"]

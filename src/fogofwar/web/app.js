@@ -13,8 +13,13 @@ const REGION_RADIUS_M = { adm2: 25000, adm1: 70000, vague: 120000 };
 const state = { events: [], days: [], layer: null, markers: new Map(), selected: null, conflicts: [], regions: {} };
 const $ = (id) => document.getElementById(id);
 
-async function getJSON(url) {
-  const response = await fetch(url);
+function authHeaders() {
+  const token = $("token").value.trim();
+  return token ? { Authorization: `Bearer ${token}` } : {};
+}
+
+async function getJSON(url, options = {}) {
+  const response = await fetch(url, options);
   const body = await response.json();
   if (!response.ok) throw new Error(body.error ? `${body.error.code} ${body.error.message}` : response.statusText);
   return body;
@@ -184,8 +189,54 @@ async function openEvent(id) {
   $("event-detail").replaceChildren(el("p", {}, el("code", {}, e.id)), dl, el("h3", {}, "Reports"), reports,
                                     el("h3", {}, "Why merged"), why);
   $("event-pane").hidden = false;
+  state.detail = detail;
+  $("correct-form").hidden = !$("token").value.trim();
+  await showAudit(detail);
   if (detail.reports.length) await showReport(detail.reports[0]);
   say("");
+}
+
+// --- corrections: made in the token's name, kept in the audit log, shown here ----------------
+
+async function submitCorrection(submit) {
+  submit.preventDefault();
+  const detail = state.detail;
+  if (!detail) return;
+  const body = { target: "event", id: detail.reports[0].event.id, field: $("correct-field").value,
+                 value: $("correct-value").value, reason: $("correct-reason").value };
+  try {
+    await getJSON("/corrections", { method: "POST", body: JSON.stringify(body),
+                                    headers: { "Content-Type": "application/json", ...authHeaders() } });
+    $("correct-result").textContent = "corrected";
+    state.events = await allPages("/events");
+    redraw(state.map);
+    await openEvent(body.id);
+  } catch (error) {
+    $("correct-result").textContent = `refused: ${error.message}`;
+  }
+}
+
+function anchoredHere(correction, detail) {
+  const spans = detail.reports.map((r) => r.event.evidence);
+  const hits = (a) => a && spans.some((e) => e.article_id === a.article_id && e.start === a.start && e.end === a.end);
+  return hits(correction.anchor) || hits(correction.other);
+}
+
+async function showAudit(detail) {
+  const list = $("audit-list");
+  if (!$("token").value.trim()) {
+    list.replaceChildren(el("li", {}, "give an editor token to see it"));
+    return;
+  }
+  try {
+    const entries = (await getJSON("/audit?limit=500", { headers: authHeaders() })).items
+      .filter((entry) => anchoredHere(entry.correction, detail));
+    list.replaceChildren(...(entries.length ? entries.map(({ correction: c }) => el("li", { class: "audit-entry" },
+      `${c.at} ${c.by}: ${c.field} ${JSON.stringify(c.old_value)} → ${JSON.stringify(c.new_value)} (${c.reason})`))
+      : [el("li", {}, "no corrections")]));
+  } catch (error) {
+    list.replaceChildren(el("li", {}, `audit unavailable: ${error.message}`));
+  }
 }
 
 function spanOf(evidence, cls, title) {
@@ -327,6 +378,9 @@ async function loadClaimsBoard() {
 
 async function main() {
   const map = L.map("map", { worldCopyJump: true }).setView([50.5, 36], 5);
+  state.map = map;
+  $("correct-form").addEventListener("submit", submitCorrection);
+  $("token").addEventListener("change", () => { if (state.detail) openEvent(state.detail.reports[0].event.id); });
   map.attributionControl.addAttribution("Natural Earth (public domain) · GeoNames (CC BY 4.0)");
   say("loading…");
   try {
