@@ -112,6 +112,15 @@ class _Cue:
         return self.token.right_edge.idx + len(self.token.right_edge)
 
 
+@dataclass(frozen=True, slots=True)
+class _Spot:
+    """A place named in a sentence, as the grouping of cues compares them."""
+
+    id: str
+    admin1: str | None
+    settlement: bool
+
+
 @dataclass(slots=True)
 class _Group:
     """One event's cues: the head cue, the cues merged into it, and its evidence span."""
@@ -142,14 +151,16 @@ def _raw_cues(sent: Any, lex: EventLexicon, place_spans: Sequence[tuple[int, int
 
 
 def _verb_counts(tok: Any, lemma: str, lex: EventLexicon, place_spans: Sequence[tuple[int, int]]) -> bool:
-    """"shoot" alone is not "shoot down"; "taken to hospital" is not "took the village"."""
+    """"shoot" alone is not "shoot down"; "taken to hospital in the city" is not "took the city": what
+    such a verb needs is its direct object (or passive subject), never a place it happens in."""
     particles = lex.particles.get(lemma)
     if particles and not any(c.lower_ in particles for c in tok.children if c.dep_ in ("prt", "advmod", "prep")):
         return False
     wanted = lex.objects.get(lemma)
     if not wanted:
         return True
-    for obj in _objects(tok):
+    direct = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    for obj in direct + [c for o in direct for c in o.conjuncts]:
         if obj.lemma_.lower() in wanted:
             return True
         if "@place" in wanted and (obj.pos_ == "PROPN" or any(s <= obj.idx < e for s, e in place_spans)):
@@ -163,7 +174,7 @@ def _objects(tok: Any) -> list[Any]:
     return out + [c for o in out for c in o.conjuncts]
 
 
-def _groups(cues: list[_Cue], place_at: dict[int, str]) -> list[_Group]:
+def _groups(cues: list[_Cue], place_at: dict[int, _Spot], lex: EventLexicon) -> list[_Group]:
     """Cues nested in another cue's clause merge into its event unless they stand apart."""
     groups: list[_Group] = []
     owner: dict[int, _Group] = {}  # token index of every kept cue -> its group
@@ -171,7 +182,7 @@ def _groups(cues: list[_Cue], place_at: dict[int, str]) -> list[_Group]:
     for cue in sorted(cues, key=lambda c: (c.start - c.end, c.token.i)):
         anchors = [t for t in (cue.token, *cue.token.ancestors) if t.i in owner]
         anchor = anchors[0] if anchors else None
-        if anchor is not None and not _stands_apart(cue.token, anchor, place_at, lambda t: types[t.i]):
+        if anchor is not None and not _stands_apart(cue.token, anchor, place_at, lambda t: types[t.i], lex):
             owner[anchor.i].members.append(cue)
             owner[cue.token.i] = owner[anchor.i]
             continue
@@ -182,6 +193,7 @@ def _groups(cues: list[_Cue], place_at: dict[int, str]) -> list[_Group]:
         owner[cue.token.i] = group
     for g in groups:
         _widen_to_predicate(g, groups, owner)
+        _widen_to_antecedent(g)
     for g in groups:  # separate events nested in an event are cut from its evidence, as finally spanned
         g.inner = [(o.start, o.end) for o in groups if o is not g and g.head.token.is_ancestor(o.head.token)] + [
             span for span in g.inner if span not in {(o.head.start, o.head.end) for o in groups}]
@@ -203,23 +215,67 @@ def _widen_to_predicate(group: _Group, groups: list[_Group], owner: dict[int, _G
             group.inner.append((other.start, other.end))
 
 
-def _stands_apart(tok: Any, anchor: Any, place_at: dict[int, str], cue_type: Any) -> bool:
+def _widen_to_antecedent(group: _Group) -> None:
+    """"a guided bomb that hit the town": the thing a relative clause's "that" stands for is its doer."""
+    tok = group.head.token
+    if tok.dep_ == "relcl" and any(c.dep_ == "nsubj" and c.lower_ in _RELATIVE for c in tok.children):
+        group.start = min(group.start, tok.head.left_edge.idx)
+
+
+def _stands_apart(tok: Any, anchor: Any, place_at: dict[int, _Spot], cue_type: Any,
+                  lex: EventLexicon) -> bool:
     if tok.i == anchor.i:
         return False
     if _own_year(tok):
         return True  # background with its own year ("since the invasion of 2022") is its own event
-    inner = {place_at[i] for i in range(tok.left_edge.i, tok.right_edge.i + 1) if i in place_at}
-    outer = {place_at[i] for i in range(anchor.left_edge.i, anchor.right_edge.i + 1)
-             if i in place_at and not tok.left_edge.i <= i <= tok.right_edge.i}
+    if _describes(anchor) and tok.dep_ in _CLAUSE_DEPS | {"relcl"} and not _describes(tok) and any(
+            c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
+        return True  # "killed by a bomb that hit A": a description holding a clause of its own
     t = tok
     while t.i != anchor.i:
         if t.dep_ in _CLAUSE_DEPS and _own_subject(t):
             # a clause of its own ("artillery hit A, while fighting continued near B") is another
-            # event when it says something else, or when both clauses name their own places;
-            # "12 were killed and 20 injured" is one toll
-            return cue_type(tok) != cue_type(anchor) or bool(inner and outer and not inner & outer)
+            # event when it says something else, names a place of its own, or is told in another
+            # mood ("121,000 had left and 59,000 were still to be moved"); "12 were killed and 20
+            # injured" is one toll
+            return (cue_type(tok) != cue_type(anchor) or _elsewhere(t, anchor, place_at, settled=False)
+                    or _mood(tok, lex) != _mood(anchor, lex))
         t = t.head
-    return False
+    # ACLED codes one event per location: "destroyed the bridge at A and damaged one at B",
+    # "crossed near A, with clashes reported around B"
+    return (tok.dep_ == "conj" or tok.pos_ == "NOUN") and _elsewhere(tok, anchor, place_at, settled=True)
+
+
+def _elsewhere(clause: Any, anchor: Any, place_at: dict[int, _Spot], *, settled: bool) -> bool:
+    """Whether a nested clause and the rest of its anchor's clause name places of their own that
+    cannot be one place: two settlements, or places in two regions (a settlement may lie in the
+    region named beside it). ``settled``: only settlements count."""
+    inside = range(clause.left_edge.i, clause.right_edge.i + 1)
+    inner = {place_at[i] for i in inside if i in place_at and (place_at[i].settlement or not settled)}
+    outer = {place_at[i] for i in range(anchor.left_edge.i, anchor.right_edge.i + 1)
+             if i in place_at and i not in inside and (place_at[i].settlement or not settled)}
+    return bool(inner and outer) and not any(
+        a.id == b.id or (not (a.settlement and b.settlement) and a.admin1 == b.admin1) for a in inner for b in outer)
+
+
+def _mood(tok: Any, lex: EventLexicon) -> frozenset[str]:
+    """The markers a clause's own predicate carries: not, will/would, could/may, "is to be"."""
+    pred = _predicate(tok)
+    aux = {c.lower_ for c in pred.children if c.dep_ in ("aux", "auxpass")}
+    marks = {"neg"} if any(c.dep_ == "neg" for c in pred.children) else set()
+    if aux & lex.future_aux or ("to" in aux and pred.head.lemma_ == "be"):
+        marks.add("future")
+    if aux & lex.hypothetical_aux:
+        marks.add("hypothetical")
+    return frozenset(marks)
+
+
+def _describes(tok: Any) -> bool:
+    """A participle or passive relative clause describing a thing: "rockets fired from", "the building that was hit"."""
+    if tok.pos_ != "VERB":
+        return False
+    return tok.dep_ == "acl" or (tok.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.lower_ in _RELATIVE
+                                                                for c in tok.children))
 
 
 def _own_subject(tok: Any) -> bool:
@@ -245,12 +301,7 @@ def _trimmed(group: _Group) -> tuple[int, int]:
 def _descriptive(group: _Group) -> bool:
     """A participle or passive relative clause describing a thing ("rockets fired from a launcher",
     "the building that was hit", "an officer fighting near the city") reports no event by itself."""
-    tok = group.head.token
-    if tok.pos_ != "VERB" or _own_year(tok):
-        return False
-    if tok.dep_ == "acl":
-        return True
-    return tok.dep_ == "relcl" and any(c.dep_ == "nsubjpass" and c.lower_ in _RELATIVE for c in tok.children)
+    return _describes(group.head.token) and not _own_year(group.head.token)
 
 
 def _characterises(group: _Group, groups: list[_Group]) -> bool:
@@ -441,8 +492,8 @@ def _place(group: _Group, sent: Any, usable: Sequence[PlaceMention], text: str,
            others: Sequence[tuple[int, int]]) -> PlaceMention | None:
     """The event's own location, a mention of the text (its evidence): the most precise place
     of the event's clause, else of its sentence outside other events' clauses, else the last
-    one named before it in its paragraph, else the region the article names most; a country
-    is only a last resort."""
+    one named before it in its paragraph, else the region named last before it, else the region
+    the article names most; a country is only a last resort."""
     below_country = [p for p in usable if p.precision not in ("country", "unknown")]
     free = [p for p in below_country if not any(s <= p.evidence.start < e for s, e in others)]
     paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
@@ -462,6 +513,9 @@ def _place(group: _Group, sent: Any, usable: Sequence[PlaceMention], text: str,
     if earlier:
         return earlier[-1]
     regions = [p for p in below_country if p.precision == "adm1"]
+    before = [p for p in regions if p.evidence.start < sent.start_char]
+    if before:
+        return before[-1]  # the region the story last moved to
     if regions:
         counts: dict[str, int] = {}
         for p in below_country:
@@ -648,9 +702,9 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     found: list[tuple[_Group, Any, int]] = []
     for i, sent in enumerate(sents):
         inside = [p for p in usable if sent.start_char <= p.evidence.start < sent.end_char]
-        place_at = {t.i: p.place.admin1 or p.place.id for p in inside for t in sent
-                    if p.evidence.start <= t.idx < p.evidence.end}
-        groups = _groups(_raw_cues(sent, lex, place_spans), place_at)
+        place_at = {t.i: _Spot(p.place.id, p.place.admin1, p.precision in ("point", "near")) for p in inside
+                    for t in sent if p.evidence.start <= t.idx < p.evidence.end}
+        groups = _groups(_raw_cues(sent, lex, place_spans), place_at, lex)
         for group in groups:
             if not _descriptive(group) and not _characterises(group, groups):
                 found.append((group, sent, i))
