@@ -20,7 +20,7 @@ HALVES = sorted(p.name for p in GOLD.iterdir() if (p / "manifest.jsonl").is_file
 
 
 def test_both_halves_exist_and_are_pinned() -> None:
-    assert HALVES == ["dev", "heldout"]
+    assert HALVES == ["dev", "heldout", "heldout2"]
     assert sorted(BASELINE["halves"]) == HALVES
     for half in HALVES:
         assert (GOLD / half / "HASH").read_text().strip() == evaluate.gold_hash(GOLD / half)
