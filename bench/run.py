@@ -11,6 +11,9 @@
    of 1 and then 2 worker processes, started and warmed up before the clock starts, next to
    the single-process ingest rate of (1); ratios 1 worker / single process and 2 workers /
    1 worker. The link stage runs once at the end in both, so it is inside every figure.
+4. latency: one new article at a time through the API (POST /ingest/text: the whole
+   pipeline and the link stage) into a store already holding a dozen articles, in a fresh
+   process after two warm-up posts; the target is under 1 s.
 The defaults (128 articles, 2 runs after a warm-up) keep the whole bench under 10 minutes
 on the 2-core machine.
 Results go to bench/results/latest.json with the machine and package versions.
@@ -161,6 +164,17 @@ def bench_dask(corpus: Path, tmp: Path, n: int, runs: int, single: float) -> dic
             "cluster_startup_s": [round(v, 1) for v in rates["startup_s"]]}
 
 
+def bench_latency(tmp: Path, n: int = 24) -> dict[str, object]:
+    corpus = tmp / "latency"
+    write_corpus(corpus, n, seed=7, words=500, html_share=0.0)
+    proc = subprocess.run([sys.executable, str(WORKER), "latency", str(corpus), str(tmp / "latency.db")],
+                          capture_output=True, text=True, timeout=900, check=False)
+    if proc.returncode:
+        raise SystemExit(f"latency worker failed: {proc.stderr[-500:]}")
+    times = json.loads(proc.stdout.strip().splitlines()[-1])["latencies_s"]
+    return {"seconds": _spread(times), "posts": len(times), "target_s": 1.0}
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--articles", type=int, default=128)
@@ -180,7 +194,7 @@ def main(argv: list[str]) -> int:
             "pipeline_vs_spacy": bench_vs_spacy(corpus, texts, tmp, args.runs, words),
             "dask": bench_dask(corpus, tmp, args.articles, args.runs,
                                ingest["articles_per_s"]["ingest"]["median"]),  # type: ignore[index]
-            "latency_api": "not measured: the API does not exist yet",
+            "latency_api": bench_latency(tmp),
             "machine": {"python": platform.python_version(), "platform": platform.platform(),
                         "processor": platform.processor() or platform.machine(),
                         "cpus": len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()},
@@ -216,6 +230,9 @@ def _print(r: dict) -> None:
           f"{d['single_process_articles_per_s']}/s; 1 worker / single {d['ratio_1_worker_to_single_process']} "
           f"(target >= {d['target_1_worker']}), 2 workers / 1 worker {d['ratio_2_workers_to_1_worker']} "
           f"(target >= {d['target_2_workers']}); cluster start {d['cluster_startup_s']} s")
+    lat = r["latency_api"]["seconds"]
+    print(f"latency: one article through POST /ingest/text in {lat['median']} s (max {lat['max']}; "
+          f"{r['latency_api']['posts']} posts; target < {r['latency_api']['target_s']} s)")
     print(f"results in bench/results/latest.json ({r['seconds']} s)")
 
 

@@ -2,8 +2,9 @@
 
     python bench/worker.py spacy SHARD.jsonl        # spaCy alone: nlp.pipe, batch size 64
     python bench/worker.py pipeline SHARD_DIR DB    # fogofwar ingest of a directory into DB
+    python bench/worker.py latency SHARD_DIR DB     # one article at a time through POST /ingest/text
 
-Prints one JSON line: {"docs", "elapsed", "maxrss_mib"}.
+Prints one JSON line: {"docs", "elapsed", "maxrss_mib"} (latency adds "latencies_s").
 """
 
 from __future__ import annotations
@@ -44,6 +45,40 @@ def pipeline(shard: Path, db: str) -> tuple[int, float]:
     return summary.counts["stored"] + summary.counts["duplicate"], elapsed
 
 
+def latency(shard: Path, db: str) -> tuple[int, float, list[float]]:
+    """The API's answer time for one new article (the whole pipeline and the link stage),
+    into a store that already holds the first half of the shard, after two warm-up posts."""
+    from fastapi.testclient import TestClient
+
+    from fogofwar.api import create_app
+    from fogofwar.config import Settings
+    from fogofwar.pipeline import ingest
+    from fogofwar.store import open_store
+
+    files = sorted(p for p in shard.iterdir() if p.suffix == ".txt")
+    half = len(files) // 2
+    settings = Settings(db=db)
+    store = open_store(db)
+    seeded = shard.parent / (shard.name + "-seeded")
+    seeded.mkdir(exist_ok=True)
+    for path in files[:half]:
+        (seeded / path.name).write_bytes(path.read_bytes())
+    ingest([str(seeded)], store=store, settings=settings)
+    store.close()
+    times = []
+    with TestClient(create_app(settings, token="bench:secret")) as client:
+        for n, path in enumerate(files[half:]):
+            start = time.perf_counter()
+            answer = client.post("/ingest/text", json={"text": path.read_text("utf-8"), "outlet": "Bench Wire"},
+                                 headers={"Authorization": "Bearer secret"})
+            elapsed = time.perf_counter() - start
+            if answer.status_code != 200:
+                raise SystemExit(f"POST /ingest/text: {answer.status_code} {answer.text[:200]}")
+            if n >= 2:  # the first two load the model and the gazetteer
+                times.append(elapsed)
+    return len(times), sum(times), times
+
+
 def _peak_rss_mib() -> float:
     """This process's own peak resident memory. VmHWM starts anew at exec; getrusage's
     ru_maxrss would carry the parent's peak over into the child on Linux."""
@@ -58,9 +93,14 @@ def _peak_rss_mib() -> float:
 
 def main(argv: list[str]) -> int:
     kind = argv[0]
-    docs, elapsed = spacy_only(Path(argv[1])) if kind == "spacy" else pipeline(Path(argv[1]), argv[2])
+    extra: dict[str, object] = {}
+    if kind == "latency":
+        docs, elapsed, times = latency(Path(argv[1]), argv[2])
+        extra["latencies_s"] = [round(t, 4) for t in times]
+    else:
+        docs, elapsed = spacy_only(Path(argv[1])) if kind == "spacy" else pipeline(Path(argv[1]), argv[2])
     rss = _peak_rss_mib()
-    sys.stdout.write(json.dumps({"docs": docs, "elapsed": elapsed, "maxrss_mib": round(rss, 1)}) + "\n")
+    sys.stdout.write(json.dumps({"docs": docs, "elapsed": elapsed, "maxrss_mib": round(rss, 1), **extra}) + "\n")
     return 0
 
 

@@ -180,11 +180,11 @@ class _WorkerStore:
     def corrections(self, *, article_id: str | None = None) -> list[Any]:
         return list(self._shipped[article_id].corrections) if article_id else []
 
-    def replace_derived(self, article_id: str, stage: str, records: Iterable[tuple[str, str, Any]],
-                        versions: Versions) -> int:
-        rows = list(records)
-        self.staged.derived.append((article_id, stage, rows, versions))
-        return len(rows)
+    def replace_derived_many(self, items: Iterable[tuple[str, str, Iterable[tuple[str, str, Any]], Versions]]
+                             ) -> int:
+        rows = [(article_id, stage, list(records), versions) for article_id, stage, records, versions in items]
+        self.staged.derived.extend(rows)
+        return sum(len(r) for _a, _s, r, _v in rows)
 
     def put_rejected(self, record: Rejected) -> bool:
         self.staged.rejected.append(record)

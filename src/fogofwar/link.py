@@ -71,8 +71,58 @@ def measure_block(q: Quantity) -> str | None:
     return f"ms|{q.measure}|{q.unit}|{q.region or '-'}"
 
 
-def _members(store: Store, article_ids: Sequence[str],
-             joined: dict[tuple[str, int, int], str]) -> Iterator[tuple[str, str, str]]:
+class _Reads:
+    """What one update reads more than once, read and rebuilt once: the touched articles'
+    events and claims (read for their blocks' membership, then by every block they are in),
+    the articles' origins and the claims that events cite. Bounded, so that relinking a
+    whole archive does not hold it in memory."""
+
+    LIMIT = 50_000  # records or articles; a few hundred bytes each
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._records: dict[tuple[str, str], Any] = {}
+        self._origins: dict[str, tuple[str, tuple[str, ...]]] = {}
+        self._claims: dict[str, dict[str, dict[str, Any]]] = {}  # article -> claim id -> plain data
+
+    def record(self, cls: type, article_id: str, record_id: str, payload: dict[str, Any]) -> Any:
+        found = self._records.get((article_id, record_id))
+        if found is None:
+            found = from_dict(cls, payload)
+            if len(self._records) >= self.LIMIT:
+                self._records.clear()
+            self._records[(article_id, record_id)] = found
+        return found
+
+    def origins(self, article_ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+        """Each article's canonical article and outlets (see :func:`_origins`)."""
+        wanted = set(article_ids)
+        missing = wanted - self._origins.keys()
+        if missing:
+            if len(self._origins) >= self.LIMIT:
+                self._origins.clear()
+            self._origins.update(_origins(self.store, missing))
+        return {aid: self._origins[aid] for aid in wanted if aid in self._origins}
+
+    def keep_claims(self, article_id: str, payloads: dict[str, dict[str, Any]]) -> None:
+        if len(self._claims) >= self.LIMIT:
+            self._claims.clear()
+        self._claims[article_id] = payloads
+
+    def claims(self, wanted: dict[str, set[str]]) -> dict[str, Claim]:
+        """The claims with these ids, by article."""
+        out = {}
+        for aid in sorted(wanted):
+            if aid not in self._claims:
+                self.keep_claims(aid, {rid: p for rid, kind, p in self.store.derived(aid, "claims") if kind == "claim"})
+            payloads = self._claims[aid]
+            out.update({cid: self.record(Claim, aid, cid, payloads[cid]) for cid in sorted(wanted[aid])
+                        if cid in payloads})
+        return out
+
+
+def _members(store: Store, article_ids: Sequence[str], joined: dict[tuple[str, int, int], str],
+             reads: _Reads) -> Iterator[tuple[str, str, str]]:
     meta = store.article_meta(article_ids)
     for aid in article_ids:
         if aid not in meta:
@@ -80,14 +130,15 @@ def _members(store: Store, article_ids: Sequence[str],
         origin = meta[aid][1] or aid
         for rid, kind, payload in store.derived(aid, "events"):
             if kind == "event":
-                event = from_dict(Event, payload)
+                event = reads.record(Event, aid, rid, payload)
                 yield aid, rid, joined.get(_key(event), event_block(event, origin))
-        for rid, kind, payload in store.derived(aid, "claims"):
-            if kind == "claim":
-                for q in from_dict(Claim, payload).quantities:
-                    block = measure_block(q)
-                    if block:
-                        yield aid, rid, block
+        claims = {rid: payload for rid, kind, payload in store.derived(aid, "claims") if kind == "claim"}
+        reads.keep_claims(aid, claims)
+        for rid, payload in claims.items():
+            for q in reads.record(Claim, aid, rid, payload).quantities:
+                block = measure_block(q)
+                if block:
+                    yield aid, rid, block
 
 
 def update(store: Store, settings: Settings, article_ids: Iterable[str], *,
@@ -102,14 +153,14 @@ def update(store: Store, settings: Settings, article_ids: Iterable[str], *,
     ids = sorted({*ids, *(e.article_id for lk in links if lk.same and {lk.a.article_id, lk.b.article_id} & set(ids)
                           for e in (lk.a, lk.b))})
     before = store.link_blocks(ids)
-    members = list(_members(store, ids, _joined_blocks(store, links)))
+    reads = _Reads(store)
+    members = list(_members(store, ids, _joined_blocks(store, links), reads))
     store.replace_link_members(ids, members)
     blocks = sorted(before | {block for _a, _r, block in members})
     tab = credibility.table(settings.credibility)
-    claims_cache: dict[str, dict[str, Claim]] = {}  # article id -> its claims, read once per update
     for n, block in enumerate(blocks, 1):
         try:
-            records = list(_relink(store, block, tab, claims_cache, links))
+            records = list(_relink(store, block, tab, reads, links))
         except Exception as exc:  # noqa: BLE001 - one block's failure must not stop the others
             summary.failed += 1
             store.put_rejected(Rejected(
@@ -168,12 +219,12 @@ def _joined_blocks(store: Store, links: Sequence[corrections.Link]) -> dict[tupl
     return {k: min(blocks[m] for m in group) for group in groups.values() if len(group) > 1 for k in group}
 
 
-def _relink(store: Store, block: str, tab: credibility.Table, claims_cache: dict[str, dict[str, Claim]],
+def _relink(store: Store, block: str, tab: credibility.Table, reads: _Reads,
             links: Sequence[corrections.Link] = ()) -> Iterator[tuple[str, str, Any]]:
     if block.startswith("ev|"):
-        yield from _relink_events(store, block, tab, claims_cache, links)
+        yield from _relink_events(store, block, tab, reads, links)
     else:
-        yield from _relink_measure(store, block, tab)
+        yield from _relink_measure(store, block, tab, reads)
 
 
 def _origins(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -181,12 +232,15 @@ def _origins(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[str, t
             in store.article_meta(sorted(set(article_ids))).items()}
 
 
-def _relink_events(store: Store, block: str, tab: credibility.Table, claims_cache: dict[str, dict[str, Claim]],
+def _relink_events(store: Store, block: str, tab: credibility.Table, reads: _Reads,
                    links: Sequence[corrections.Link]) -> Iterator[tuple[str, str, Any]]:
     rows = store.block_members(block, "events")
-    origins = _origins(store, (aid for aid, _p in rows))
-    events = [(from_dict(Event, p), origins[aid][0]) for aid, p in rows if aid in origins]
-    claims = _claims_of(store, {e.evidence.article_id for e, _o in events if e.claim_ids}, claims_cache)
+    origins = reads.origins(aid for aid, _r, _p in rows)
+    events = [(reads.record(Event, aid, rid, p), origins[aid][0]) for aid, rid, p in rows if aid in origins]
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for e, _o in events:
+        wanted[e.evidence.article_id].update(e.claim_ids)
+    claims = reads.claims(wanted)
     grades: dict[str, Grade] = {}  # one claim may report several events: its best-supported grade
     same, apart = _constraints(links, [e for e, _o in events])
     by_id = {e.id: e for e, _o in events}
@@ -240,23 +294,14 @@ def _corrected(le: LedgerEvent, events: dict[str, Event], same: Sequence[tuple[s
     return dataclasses.replace(le, **changes, corrected=tuple(marks)) if marks else le
 
 
-def _claims_of(store: Store, article_ids: Iterable[str], cache: dict[str, dict[str, Claim]]) -> dict[str, Claim]:
-    out = {}
-    for aid in sorted(article_ids):
-        if aid not in cache:
-            cache[aid] = {rid: from_dict(Claim, payload) for rid, kind, payload in store.derived(aid, "claims")
-                          if kind == "claim"}
-        out.update(cache[aid])
-    return out
-
-
-def _relink_measure(store: Store, block: str, tab: credibility.Table) -> Iterator[tuple[str, str, Any]]:
+def _relink_measure(store: Store, block: str, tab: credibility.Table,
+                    reads: _Reads) -> Iterator[tuple[str, str, Any]]:
     _ms, measure, unit, region_key = block.split("|", 3)
     region = None if region_key == "-" else region_key
     rows = store.block_members(block, "claims")
-    origins = _origins(store, (aid for aid, _p in rows))
+    origins = reads.origins(aid for aid, _r, _p in rows)
     quantities: dict[str, list[Quantity]] = defaultdict(list)
-    claims = [(aid, from_dict(Claim, payload)) for aid, payload in rows if aid in origins]
+    claims = [(aid, reads.record(Claim, aid, rid, payload)) for aid, rid, payload in rows if aid in origins]
     subjects = {(q.evidence.article_id, q.evidence.start): q.subject_side
                 for _aid, claim in claims for q in claim.quantities if q.subject_side}
     values = []

@@ -177,7 +177,7 @@ def merge_events(events: Sequence[tuple[Event, str]], *, same: Collection[tuple[
     kept_apart = {frozenset(pair) for pair in apart}
 
     def why_not(r: _Report, m: _Report) -> str | None:
-        if frozenset((r.event.id, m.event.id)) in kept_apart:
+        if kept_apart and frozenset((r.event.id, m.event.id)) in kept_apart:
             return "an analyst marked them different events"
         return _why_not(r, m)
 

@@ -262,6 +262,7 @@ def run_stages(articles: list[Article], *, store: Store, settings: Settings, res
         parseable = [i for i, a in enumerate(articles) if a.status == "ok"]
         for i, doc in zip(parseable, nlp.parse(resources.nlp, (articles[i].text for i in parseable)), strict=True):
             docs[i] = doc
+    writes = []  # stored together: one transaction per batch, not one per article and stage
     for article, doc in zip(articles, docs, strict=True):
         ctx = StageContext(store=store, settings=settings, resources=resources, doc=doc)
         fixes = corrections.for_article(store, article.id)  # an analyst's, applied again to what is found again
@@ -278,8 +279,8 @@ def run_stages(articles: list[Article], *, store: Store, settings: Settings, res
             if fixes:
                 records = corrections.apply(records, fixes)
             ctx.earlier[stage.name] = [record for _rid, _kind, record in records]
-            store.replace_derived(article.id, stage.name, records,
-                                  Versions(pipeline=__version__, lexicons=stage.version))
+            writes.append((article.id, stage.name, records, Versions(pipeline=__version__, lexicons=stage.version)))
+    store.replace_derived_many(writes)
 
 
 def _unique(records: Iterable[tuple[str, str, Any]]) -> list[tuple[str, str, Any]]:

@@ -8,6 +8,7 @@ or half-store an article.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import zlib
@@ -16,12 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import orjson
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from . import records as rec
 from .config import db_display
-from .errors import StoreError
+from .errors import RecordError, StoreError
 from .migrations import MIGRATIONS, T
 
 __all__ = ["Store", "open_store", "engine_url", "StoredRaw", "ArticleRow", "FeedState"]
@@ -131,12 +133,25 @@ class Store:
         return applied
 
     def migrations(self) -> list[str]:
-        with self._begin() as conn:
+        with self._read() as conn:
             return list(conn.execute(sa.select(T.migrations.c.name).order_by(T.migrations.c.name)).scalars())
 
     def _begin(self):  # noqa: ANN202 - a context manager of Connection
         try:
             return self.engine.begin()
+        except sa.exc.OperationalError as exc:
+            raise StoreError("E301", url=db_display(self.db), detail=_first_line(exc)) from exc
+
+    @contextlib.contextmanager
+    def _read(self) -> Iterator[sa.Connection]:
+        """A read-only transaction: on SQLite a deferred one, which in WAL mode neither takes
+        nor waits for the write lock, so one process's reads never queue behind another's
+        writes."""
+        try:
+            with self.engine.connect() as conn:
+                conn.execution_options(fow_read=True)
+                with conn.begin():
+                    yield conn
         except sa.exc.OperationalError as exc:
             raise StoreError("E301", url=db_display(self.db), detail=_first_line(exc)) from exc
 
@@ -198,7 +213,7 @@ class Store:
         transaction (the Dask engine stores a worker's chunk of articles at once)."""
         prepared = [(article_id, stage, [
             {"article_id": article_id, "stage": stage, "record_id": rid, "kind": kind,
-             "payload": json.dumps(rec.to_dict(record), sort_keys=True, ensure_ascii=False)}
+             "payload": _payload(record)}
             for rid, kind, record in records], json.dumps(rec.to_dict(versions), sort_keys=True))
             for article_id, stage, records, versions in items]
         with self._begin() as conn:
@@ -241,12 +256,12 @@ class Store:
     # --- reads ---------------------------------------------------------------
 
     def has_article(self, article_id: str) -> bool:
-        with self._begin() as conn:
+        with self._read() as conn:
             return conn.execute(sa.select(T.articles.c.id).where(T.articles.c.id == article_id)).first() is not None
 
     def article(self, article_id: str) -> rec.Article:
         """An article by id or unique id prefix (at least 4 characters)."""
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(sa.select(T.articles).where(
                 T.articles.c.id.startswith(article_id, autoescape=True)).limit(2)).mappings().all()
         if len(article_id) < 4 or not rows:
@@ -256,7 +271,7 @@ class Store:
         return _article_from_row(rows[0])
 
     def text(self, article_id: str) -> str:
-        with self._begin() as conn:
+        with self._read() as conn:
             value = conn.execute(sa.select(T.articles.c.text).where(T.articles.c.id == article_id)).scalar()
         if value is None:
             raise StoreError("E304", article_id=article_id)
@@ -270,7 +285,7 @@ class Store:
         query = query.offset(offset)
         if limit is not None:
             query = query.limit(limit)
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).mappings().all()
             ids = [r["id"] for r in rows]
             reports: dict[str, list[rec.Report]] = {i: [] for i in ids}
@@ -286,7 +301,7 @@ class Store:
             query = query.where(T.articles.c.created_at >= since)
         if canonical_only:
             query = query.where(T.articles.c.canonical_id.is_(None))
-        with self._begin() as conn:
+        with self._read() as conn:
             return list(conn.execute(query).scalars())
 
     def unstaged_ids(self, stages: Sequence[str]) -> list[str]:
@@ -299,18 +314,18 @@ class Store:
         query = (sa.select(T.articles.c.id).outerjoin(runs, runs.c.article_id == T.articles.c.id)
                  .where(sa.func.coalesce(runs.c.n, 0) < len(set(stages)))
                  .order_by(T.articles.c.created_at, T.articles.c.id))
-        with self._begin() as conn:
+        with self._read() as conn:
             return list(conn.execute(query).scalars())
 
     def reports(self, article_id: str) -> list[rec.Report]:
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(sa.select(T.reports).where(T.reports.c.article_id == article_id)
                                 .order_by(T.reports.c.created_at, T.reports.c.id)).mappings().all()
         return [_report_from_row(r) for r in rows]
 
     def raw_for(self, article_id: str) -> list[StoredRaw]:
         """The raw inputs whose cleaning gave this article."""
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(
                 sa.select(T.raw_documents).join(T.articles, T.articles.c.raw_sha256 == T.raw_documents.c.sha256)
                 .where(T.articles.c.id == article_id)).mappings().all()
@@ -318,7 +333,7 @@ class Store:
                           json.loads(r["meta"] or "{}")) for r in rows]
 
     def rejected(self) -> list[rec.Rejected]:
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(sa.select(T.rejected).order_by(T.rejected.c.created_at, T.rejected.c.id)).mappings()
             return [rec.from_dict(rec.Rejected, dict(r)) for r in rows]
 
@@ -335,7 +350,7 @@ class Store:
                  .group_by(T.shingle_bands.c.article_id)
                  .having(sa.func.count() >= min_hits)
                  .order_by(hits.desc(), T.shingle_bands.c.article_id).limit(limit))
-        with self._begin() as conn:
+        with self._read() as conn:
             return [(r[0], int(r[1])) for r in conn.execute(query)]
 
     def recurring_lines(self, outlet: str, line_hashes: Sequence[str], *, min_articles: int) -> set[str]:
@@ -347,21 +362,21 @@ class Store:
                  .where(T.outlet_lines.c.line_hash.in_(sorted(set(line_hashes))))
                  .group_by(T.outlet_lines.c.line_hash)
                  .having(sa.func.count() >= min_articles))
-        with self._begin() as conn:
+        with self._read() as conn:
             return set(conn.execute(query).scalars())
 
     def outlets_of(self, article_id: str) -> list[str]:
-        with self._begin() as conn:
+        with self._read() as conn:
             return sorted({o for o in conn.execute(sa.select(T.reports.c.outlet).where(
                 (T.reports.c.article_id == article_id) | (T.reports.c.variant_id == article_id))).scalars() if o})
 
     def derived(self, article_id: str, stage: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(sa.select(T.derived).where(
                 (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage))
                 .order_by(T.derived.c.record_id)).mappings().all()
         for r in rows:
-            yield r["record_id"], r["kind"], json.loads(r["payload"])
+            yield r["record_id"], r["kind"], orjson.loads(r["payload"])
 
     def records(self, kind: str, *, article_id: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every derived record of one kind (e.g. "claim"), as (article id, plain data), in
@@ -372,17 +387,17 @@ class Store:
                  .order_by(T.articles.c.created_at, T.derived.c.article_id, T.derived.c.record_id))
         if article_id is not None:
             query = query.where(T.derived.c.article_id == article_id)
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).all()
         for aid, payload in rows:
-            yield aid, json.loads(payload)
+            yield aid, orjson.loads(payload)
 
     # --- the link stage: records linked across articles, in blocks ----------------
 
     def link_blocks(self, article_ids: Sequence[str]) -> set[str]:
         """The blocks that hold records of these articles now."""
         out: set[str] = set()
-        with self._begin() as conn:
+        with self._read() as conn:
             for chunk in _chunks(article_ids):
                 out.update(conn.execute(sa.select(T.link_members.c.block).where(
                     T.link_members.c.article_id.in_(chunk)).distinct()).scalars())
@@ -397,15 +412,15 @@ class Store:
             if rows:
                 conn.execute(T.link_members.insert(), rows)
 
-    def block_members(self, block: str, stage: str) -> list[tuple[str, dict[str, Any]]]:
-        """The stored records of one block, as (article id, plain data), in a fixed order."""
-        query = (sa.select(T.derived.c.article_id, T.derived.c.payload)
+    def block_members(self, block: str, stage: str) -> list[tuple[str, str, dict[str, Any]]]:
+        """The stored records of one block, as (article id, record id, plain data), in a fixed order."""
+        query = (sa.select(T.derived.c.article_id, T.derived.c.record_id, T.derived.c.payload)
                  .join(T.link_members, (T.link_members.c.article_id == T.derived.c.article_id)
                        & (T.link_members.c.record_id == T.derived.c.record_id))
                  .where((T.link_members.c.block == block) & (T.derived.c.stage == stage))
                  .order_by(T.derived.c.article_id, T.derived.c.record_id))
-        with self._begin() as conn:
-            return [(aid, json.loads(payload)) for aid, payload in conn.execute(query).all()]
+        with self._read() as conn:
+            return [(aid, rid, orjson.loads(payload)) for aid, rid, payload in conn.execute(query).all()]
 
     def mark_stage(self, article_ids: Sequence[str], stage: str, versions: rec.Versions) -> None:
         """Record that a stage ran on these articles (the link stage, which writes no
@@ -423,7 +438,7 @@ class Store:
         """Atomically replace what the link stage derived for one block: (kind, id, record),
         and where its ledger events are: (event id, latitude, longitude, precision)."""
         rows = [{"kind": kind, "id": rid, "block": block,
-                 "payload": json.dumps(rec.to_dict(record), sort_keys=True, ensure_ascii=False)}
+                 "payload": _payload(record)}
                 for kind, rid, record in records]
         located = [{"id": rid, "block": block, "latitude": lat, "longitude": lon, "precision": precision}
                    for rid, lat, lon, precision in points]
@@ -447,7 +462,7 @@ class Store:
     def spatial(self) -> str:
         """How this database answers spatial queries, as its migration found it: "postgis"
         (GiST indexes) or "plain" (a B-tree on latitude and longitude)."""
-        with self._begin() as conn:
+        with self._read() as conn:
             return conn.execute(sa.select(T.features.c.value).where(T.features.c.name == "spatial")).scalar() or "plain"
 
     def located_events(self, boxes: Sequence[tuple[float, float, float, float]], *,
@@ -469,7 +484,7 @@ class Store:
                   if postgis else []),
                 p.latitude.between(s, n), p.longitude.between(w, e)) for w, s, e, n in boxes))
         rows = []
-        with self._begin() as conn:
+        with self._read() as conn:
             # the points first, through the spatial index; then their records, by key (in one
             # join, SQLite would rather scan every ledger event)
             points = {rid: (lat, lon) for rid, lat, lon in conn.execute(
@@ -478,31 +493,31 @@ class Store:
                 rows.extend(conn.execute(sa.select(T.ledger.c.block, T.ledger.c.id, T.ledger.c.payload).where(
                     (T.ledger.c.kind == "ledger_event") & T.ledger.c.id.in_(chunk))).all())
         # sorted here, not by the database, whose collation may order the blocks otherwise
-        return [(json.loads(payload), *points[rid]) for _b, rid, payload in sorted(rows, key=lambda r: r[:2])]
+        return [(orjson.loads(payload), *points[rid]) for _b, rid, payload in sorted(rows, key=lambda r: r[:2])]
 
     def ledger(self, kind: str, *, block_prefix: str | None = None) -> Iterator[dict[str, Any]]:
         """Every link record of one kind ("ledger_event", "disagreement", "timeline", "grade")."""
         query = sa.select(T.ledger.c.payload).where(T.ledger.c.kind == kind).order_by(T.ledger.c.block, T.ledger.c.id)
         if block_prefix is not None:
             query = query.where(T.ledger.c.block.startswith(block_prefix, autoescape=True))
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).scalars().all()
         for payload in rows:
-            yield json.loads(payload)
+            yield orjson.loads(payload)
 
     def ledger_grades(self, claim_id: str) -> list[dict[str, Any]]:
         """The grades one claim received in the blocks it is part of."""
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(sa.select(T.ledger.c.payload).where(
                 (T.ledger.c.kind == "grade") & T.ledger.c.id.startswith(f"{claim_id}:", autoescape=True))
                 .order_by(T.ledger.c.id)).scalars().all()
-        return [json.loads(p) for p in rows]
+        return [orjson.loads(p) for p in rows]
 
     def ledger_record(self, kind: str, record_id: str) -> dict[str, Any] | None:
-        with self._begin() as conn:
+        with self._read() as conn:
             payload = conn.execute(sa.select(T.ledger.c.payload).where(
                 (T.ledger.c.kind == kind) & (T.ledger.c.id == record_id))).scalar()
-        return None if payload is None else json.loads(payload)
+        return None if payload is None else orjson.loads(payload)
 
     # --- analyst corrections: the audit log (append-only) and the records they change ---
 
@@ -513,7 +528,7 @@ class Store:
             conn.execute(T.corrections.insert().values(
                 id=correction.id, made_at=correction.at, author=correction.by[:200], target=correction.target,
                 article_id=correction.anchor.article_id, other_article_id=other,
-                payload=json.dumps(rec.to_dict(correction), sort_keys=True, ensure_ascii=False)))
+                payload=_payload(correction)))
 
     def corrections(self, *, article_id: str | None = None) -> list[rec.Correction]:
         """The audit log in the order the corrections were made; with ``article_id``, those
@@ -522,20 +537,20 @@ class Store:
         if article_id is not None:
             query = query.where((T.corrections.c.article_id == article_id)
                                 | (T.corrections.c.other_article_id == article_id))
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(query).scalars().all()
-        return [rec.from_dict(rec.Correction, json.loads(p)) for p in rows]
+        return [rec.from_dict(rec.Correction, orjson.loads(p)) for p in rows]
 
     def find_derived(self, kind: str, record_id: str) -> list[tuple[str, str, dict[str, Any]]]:
         """Derived records of one kind by id, or by an id prefix of at least 4 characters
         when no id is equal: (article id, record id, plain data), at most two."""
         base = sa.select(T.derived.c.article_id, T.derived.c.record_id, T.derived.c.payload).where(
             T.derived.c.kind == kind).order_by(T.derived.c.article_id, T.derived.c.record_id).limit(2)
-        with self._begin() as conn:
+        with self._read() as conn:
             rows = conn.execute(base.where(T.derived.c.record_id == record_id)).all()
             if not rows and len(record_id) >= 4:
                 rows = conn.execute(base.where(T.derived.c.record_id.startswith(record_id, autoescape=True))).all()
-        return [(aid, rid, json.loads(payload)) for aid, rid, payload in rows]
+        return [(aid, rid, orjson.loads(payload)) for aid, rid, payload in rows]
 
     def update_derived(self, article_id: str, stage: str, records: Iterable[tuple[str, str, Any]]) -> None:
         """Rewrite some of one stage's records of one article in place (an analyst's
@@ -545,13 +560,13 @@ class Store:
                 conn.execute(T.derived.update().where(
                     (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage)
                     & (T.derived.c.record_id == rid)).values(
-                    payload=json.dumps(rec.to_dict(record), sort_keys=True, ensure_ascii=False)))
+                    payload=_payload(record)))
 
     def article_meta(self, article_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, tuple[str, ...]]]:
         """(published, canonical id, outlets) of each article, in one read."""
         out: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {}
         outlets: dict[str, set[str]] = {}
-        with self._begin() as conn:
+        with self._read() as conn:
             for chunk in _chunks(sorted(set(article_ids))):
                 for aid, published, canonical in conn.execute(sa.select(
                         T.articles.c.id, T.articles.c.published, T.articles.c.canonical_id)
@@ -567,7 +582,7 @@ class Store:
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
-        with self._begin() as conn:
+        with self._read() as conn:
             for name, table in (("articles", T.articles), ("reports", T.reports),
                                 ("rejected", T.rejected), ("raw_documents", T.raw_documents)):
                 out[name] = int(conn.execute(sa.select(sa.func.count()).select_from(table)).scalar() or 0)
@@ -579,7 +594,7 @@ class Store:
 
     def feed_state(self, url: str) -> FeedState:
         """The stored state of a feed (a fresh one for a feed never polled)."""
-        with self._begin() as conn:
+        with self._read() as conn:
             row = conn.execute(sa.select(T.feeds).where(T.feeds.c.url == url)).mappings().first()
             seen = conn.execute(sa.select(sa.func.count()).select_from(T.feed_items).where(
                 (T.feed_items.c.feed_url == url) & T.feed_items.c.outcome.is_not(None))).scalar()
@@ -599,7 +614,7 @@ class Store:
         """Which of these entry keys were taken from the feed: key -> outcome (None: taken
         but not known to be stored, as when a poll was killed)."""
         out: dict[str, str | None] = {}
-        with self._begin() as conn:
+        with self._read() as conn:
             for chunk in _chunks(sorted(set(keys))):
                 out.update(conn.execute(sa.select(T.feed_items.c.item_key, T.feed_items.c.outcome).where(
                     (T.feed_items.c.feed_url == url) & T.feed_items.c.item_key.in_(chunk))).all())
@@ -619,12 +634,22 @@ class Store:
 
     def report_for_url(self, url: str) -> str | None:
         """The article id of a stored report of this URL, if any."""
-        with self._begin() as conn:
+        with self._read() as conn:
             return conn.execute(sa.select(T.reports.c.article_id).where(T.reports.c.url == url)
                                 .order_by(T.reports.c.created_at).limit(1)).scalar()
 
 
 # --- row mapping -------------------------------------------------------------
+
+def _payload(record: Any) -> str:
+    """A record as its stored JSON (keys sorted, UTF-8 as is): what ``rec.to_dict`` and
+    ``json.dumps`` give, written by orjson, which reads dataclasses directly and is several
+    times faster on the hundreds of records an article yields."""
+    try:
+        return orjson.dumps(record, option=orjson.OPT_SORT_KEYS).decode()
+    except orjson.JSONEncodeError as exc:
+        raise RecordError("E107") from exc
+
 
 def _article_row(article: rec.Article) -> dict[str, Any]:
     row = rec.to_dict(article)
@@ -664,4 +689,4 @@ def _sqlite_on_connect(dbapi_conn: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(conn: sa.Connection) -> None:
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+    conn.exec_driver_sql("BEGIN" if conn.get_execution_options().get("fow_read") else "BEGIN IMMEDIATE")

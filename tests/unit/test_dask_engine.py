@@ -48,8 +48,11 @@ def test_worker_store_serves_what_was_shipped_and_records_writes() -> None:
     assert list(view.derived("a1", "places")) == [("r1", "place_mention", evidence)]
     assert list(view.derived("a1", "claims")) == [] and view.corrections(article_id="a1") == []
     record = Evidence(article_id="a1", start=0, end=4, text="Kyiv")
-    view.replace_derived("a1", "places", iter([("r1", "place_mention", record)]), Versions(pipeline="x"))
-    assert view.staged.derived == [("a1", "places", [("r1", "place_mention", record)], Versions(pipeline="x"))]
+    written = view.replace_derived_many(iter([("a1", "places", iter([("r1", "place_mention", record)]),
+                                               Versions(pipeline="x")), ("a1", "claims", iter(()), Versions(pipeline="x"))]))
+    assert written == 1
+    assert view.staged.derived == [("a1", "places", [("r1", "place_mention", record)], Versions(pipeline="x")),
+                                   ("a1", "claims", [], Versions(pipeline="x"))]
 
 
 class _Future:
