@@ -41,6 +41,7 @@ class _Entry:
 class ClaimLexicon:
     version: str
     cues: dict[str, str]
+    cue_forms: dict[str, str]  # inflected form -> cue lemma, for words the lemmatizer gets wrong ("hoped")
     deny: frozenset[str]
     hedges: tuple[tuple[str, str], ...]
     side_cues: tuple[tuple[str, str], ...]
@@ -66,7 +67,8 @@ def lexicon() -> ClaimLexicon:
             registry[name.casefold()] = entry
     longest_first = lambda d: tuple(sorted(d.items(), key=lambda kv: -len(kv[0])))  # noqa: E731
     return ClaimLexicon(
-        version=f"{raw['version']}-{digest}", cues=dict(raw["cue_lemmas"]), deny=frozenset(raw["deny_lemmas"]),
+        version=f"{raw['version']}-{digest}", cues=dict(raw["cue_lemmas"]),
+        cue_forms=_inflections(raw["cue_lemmas"]), deny=frozenset(raw["deny_lemmas"]),
         hedges=longest_first(raw["hedges"]), side_cues=longest_first(raw["side_cues"]),
         # kind cues are tried in file order: the first listed wins ("military blogger" is a blogger)
         third_party=tuple(raw["third_party_cues"]), kind_cues=tuple(raw["kind_cues"].items()),
@@ -75,6 +77,21 @@ def lexicon() -> ClaimLexicon:
         local_words=_words_pattern(raw["local_words"]), side_cues_map=dict(raw["side_cues"]),
         side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
             re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I))
+
+
+def _inflections(lemmas: dict[str, str]) -> dict[str, str]:
+    """The regular forms of each cue lemma: hope -> hopes, hoped, hoping; deny -> denies, denied."""
+    forms: dict[str, str] = {}
+    for lemma in lemmas:
+        if lemma.endswith("e"):
+            stems = (lemma + "s", lemma + "d", lemma[:-1] + "ing")
+        elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
+            stems = (lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing")
+        else:
+            stems = (lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x")) else "s"), lemma + "ed", lemma + "ing")
+        for form in (lemma, *stems):
+            forms.setdefault(form, lemma)
+    return forms
 
 
 def _words_pattern(words: list[str]) -> re.Pattern[str]:
@@ -90,20 +107,60 @@ class _Attribution:
     via_outlet: str | None
     sentence: str  # the text of the sentence it is in
     sentence_span: tuple[int, int]
-    scope: tuple[int, int]  # the subject with its clauses: "X, who heads the council of Y,"
+    scope: tuple[int, int]  # the subject with its clauses: "X, who accuses ...,"
+    how: str = "own"  # own | shared ("..., adding") | trailing | relative ("X, who said") | agent | according
+    words: tuple[int, int] | None = None  # the attribution's own words when not the claimant's ("adding")
 
 
-def _subject(verb: Any) -> Any:
-    for child in verb.children:
-        if child.dep_ in ("nsubj", "nsubjpass"):
-            return child
-    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head is not verb:
-        return _subject(verb.head) if verb.head.pos_ in ("VERB", "AUX") else None
+_WH = frozenset({"who", "which", "that", "what", "whom"})
+_SEPARATORS = frozenset({"|", "-", "–", "—", ":", "•", "/"})
+
+
+def _own_subject(verb: Any) -> Any:
+    """The verb's subject; with two ("KYIV, Aug 15 - Commander X said"), the one nearest before it,
+    a relative or interrogative pronoun ("what he says") only when it is the only one."""
+    subjects = [c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")]
+    plain = [c for c in subjects if c.lower_ not in _WH] or subjects
+    before = [c for c in plain if c.i < verb.i]
+    if before:
+        return max(before, key=lambda c: c.i)
+    return plain[0] if plain else None
+
+
+def _shared_subject(verb: Any) -> Any:
+    """The subject a conjoined or participial verb shares with the verb it hangs on ("X said, adding")."""
+    if verb.dep_ in ("conj", "advcl", "xcomp") and verb.head.i != verb.i and verb.head.pos_ in ("VERB", "AUX"):
+        return _own_subject(verb.head) or _shared_subject(verb.head)
     return None
 
 
+def _trailing_subject(verb: Any) -> Any:
+    """A claimant written between the statement and its verb that the parser left without a subject
+    link: "The toll has risen to seven, regional governor X said" -> X. The words from the last comma
+    up to the verb must hang together as one noun phrase."""
+    sent_start = _sentence_start(verb)
+    i = verb.i - 1
+    while i >= sent_start and not (verb.doc[i].is_punct and verb.doc[i].text not in ("-", "'", "’")):
+        i -= 1
+    words = range(i + 1, verb.i)
+    if not words or (i >= sent_start and verb.doc[i].text not in (",", "”", '"', "»")):
+        return None
+    roots = [verb.doc[k] for k in words if not (i < verb.doc[k].head.i < verb.i)]
+    if len(roots) == 1 and roots[0].pos_ in ("NOUN", "PROPN"):
+        return roots[0]
+    return None
+
+
+def _sentence_start(tok: Any) -> int:
+    i = tok.i
+    while i > 0 and not tok.doc[i].is_sent_start:
+        i -= 1
+    return i
+
+
 def _phrase(token: Any) -> Any:
-    """The claimant noun phrase: the subject with its modifiers and appositions, no clauses."""
+    """The claimant noun phrase: the subject with its modifiers and appositions, no clauses, and no
+    line prefix before a free-standing separator ("14:05 | ", "KYIV, Aug 15 (Agency) - ")."""
     doc = token.doc
     excluded: set[int] = set()
     for t in token.subtree:
@@ -111,6 +168,12 @@ def _phrase(token: Any) -> Any:
             excluded.update(x.i for x in t.subtree)
     kept = sorted(t.i for t in token.subtree if t.i not in excluded)
     start, end = kept[0], kept[-1] + 1
+    start = max([start, *(k + 1 for k in excluded if k < token.i)])
+    end = min([end, *(k for k in excluded if k > token.i)])
+    for k in range(token.i - 1, start - 1, -1):
+        if _is_separator(doc[k]):
+            start = k + 1
+            break
     while start < end and (doc[start].is_punct or doc[start].lower_ in ("and", "but")):
         start += 1
     while end > start + 1 and doc[end - 1].is_punct:
@@ -118,39 +181,96 @@ def _phrase(token: Any) -> Any:
     return doc[start:end]
 
 
+def _is_separator(tok: Any) -> bool:
+    """A dash or bar standing alone between spaces, or a line break: the end of a dateline or time stamp."""
+    if "\n" in tok.text or (tok.i > 0 and "\n" in tok.doc[tok.i - 1].whitespace_):
+        return True
+    spaced = bool(tok.whitespace_) and tok.i > 0 and bool(tok.doc[tok.i - 1].whitespace_)
+    return tok.text in _SEPARATORS and spaced
+
+
 def _scope(token: Any) -> tuple[int, int]:
     return token.left_edge.idx, token.right_edge.idx + len(token.right_edge)
 
 
+def _cue_lemma(tok: Any, lex: ClaimLexicon) -> str | None:
+    lemma = tok.lemma_.lower()
+    return lemma if lemma in lex.cues else lex.cue_forms.get(tok.lower_)
+
+
+def _not_a_statement(tok: Any, quoted: Sequence[tuple[int, int]]) -> bool:
+    """Cue verbs that attribute nothing: inside someone's quoted words ("“our mapping suggests”"),
+    negated ("did not confirm", "published no figure"), or a to-infinitive ("to assess", "declined
+    to say")."""
+    if any(s <= tok.idx < e for s, e in quoted):
+        return True
+    for child in tok.children:
+        if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ == "to"):
+            return True
+        if child.dep_ == "dobj" and any(d.dep_ == "det" and d.lower_ == "no" for d in child.children):
+            return True
+    return False
+
+
+def _quotations(doc: Any) -> tuple[tuple[int, int], ...]:
+    """Character spans of quoted words, within a paragraph (read once per Doc)."""
+    cached = doc.user_data.get("fogofwar_claim_quotes")
+    if cached is None:
+        cached = tuple((m.start(), m.end()) for m in _QUOTED.finditer(doc.text))
+        doc.user_data["fogofwar_claim_quotes"] = cached
+    return cached
+
+
+_QUOTED = re.compile(r"“[^”\n]*”|«[^»\n]*»|\"[^\"\n]*\"")
+
+
 def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
+    where = dict(sentence=sent.text, sentence_span=(sent.start_char, sent.end_char))
+    quoted = _quotations(sent.doc)
     for tok in sent:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
             objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
             if objs:
-                yield _Attribution(tok, _phrase(objs[0]), "according_to", "asserts", None, sent.text,
-                                   (sent.start_char, sent.end_char), _scope(objs[0]))
+                yield _Attribution(tok, _phrase(objs[0]), "according_to", "asserts", None,
+                                   scope=_scope(objs[0]), how="according", **where)
             continue
-        if tok.pos_ not in ("VERB", "AUX") or tok.lemma_.lower() not in lex.cues:
-            continue
-        if tok.tag_ == "VBN" and tok.dep_ in ("amod", "acl") :
+        lemma = _cue_lemma(tok, lex) if tok.pos_ in ("VERB", "AUX") else None
+        if lemma is None or (tok.tag_ == "VBN" and tok.dep_ in ("amod", "acl")):
             continue  # "the reported attack": an adjective, not an attribution
-        subj = _subject(tok)
-        if subj is not None and subj.lower_ in ("who", "which", "that") and tok.dep_ == "relcl":
-            subj = tok.head  # "X, who accuses ...": X is the claimant
-        if subj is None or subj.dep_ == "nsubjpass":
-            # "X was reported to strike": the subject is what is reported; the claimant is
-            # the agent ("by Y") when there is one.
-            agents = [p for c in tok.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
-            if not agents:
-                continue
-            subj = agents[0]
+        if _not_a_statement(tok, quoted):
+            continue
+        subj, how = _claimant_token(tok)
+        if subj is None:
+            continue
         via = None
-        if tok.lemma_.lower() in lex.outlet_verbs:
+        if lemma in lex.outlet_verbs:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "dative") and c.ent_type_ in ("ORG", "GPE", "PERSON")]
             via = objs[0].text if objs and objs[0].ent_type_ == "ORG" else None
-        stance = "denies" if tok.lemma_.lower() in lex.deny else "asserts"
-        yield _Attribution(tok, _phrase(subj), lex.cues[tok.lemma_.lower()], stance, via, sent.text,
-                           (sent.start_char, sent.end_char), _scope(subj))
+        stance = "denies" if lemma in lex.deny else "asserts"
+        words = (tok.idx, tok.idx + len(tok)) if how == "shared" else None
+        yield _Attribution(tok, _phrase(subj), lex.cues[lemma], stance, via, scope=_scope(subj), how=how,
+                           words=words, **where)
+
+
+def _claimant_token(verb: Any) -> tuple[Any, str]:
+    """The word that names who speaks, and how it was found."""
+    subj = _own_subject(verb)
+    if subj is not None and subj.lower_ in _WH and verb.dep_ == "relcl":
+        if verb.head.dep_ == "attr":  # "X is a veteran who often accuses ...": a description, not a statement
+            return None, ""
+        return verb.head, "relative"  # "X, who accuses ...": X is the claimant
+    if subj is not None and subj.dep_ != "nsubjpass" and subj.lower_ not in _WH:
+        return subj, "own"
+    if subj is None:
+        trailing = _trailing_subject(verb)
+        if trailing is not None:
+            return trailing, "trailing"
+        shared = _shared_subject(verb)
+        if shared is not None and shared.dep_ != "nsubjpass" and shared.lower_ not in _WH:
+            return shared, "shared"
+    # "X was reported to strike": the subject is what is reported; the claimant is the agent ("by Y")
+    agents = [p for c in verb.children if c.dep_ == "agent" for p in c.children if p.dep_ == "pobj"]
+    return (agents[0], "agent") if agents else (None, "")
 
 
 def _ents(span: Any) -> list[tuple[int, int, str, str]]:
@@ -174,6 +294,13 @@ def _registry_entry(span: Any, lex: ClaimLexicon) -> _Entry | None:
         entry = lex.registry.get(_fold(text))
         if label == "PERSON" and entry is not None:
             return entry
+    root = span.root  # a name the tagger did not take for a person ("Commander-in-chief Oleksandr Syrskyi")
+    if root.pos_ == "PROPN":
+        run = [t for t in span if t.pos_ == "PROPN" and t.i <= root.i and not any(
+            u.pos_ != "PROPN" for u in span.doc[t.i:root.i])]
+        for name in (span.doc[run[0].i:root.i + 1].text if run else root.text, root.text):
+            if _fold(name) in lex.registry and lex.registry[_fold(name)].kind == "person":
+                return lex.registry[_fold(name)]
     return None
 
 
@@ -196,10 +323,11 @@ def _kind_from_words(span: Any, text: str, lex: ClaimLexicon, sent_text: str) ->
     if any(m in sent_text.casefold() for m in lex.anonymous_markers) and not any(
             t.ent_type_ == "PERSON" for t in span):
         return "anonymous"
+    named = any(t.ent_type_ == "PERSON" for t in span)
     for cue, kind in lex.kind_cues:
         if re.search(rf"\b{re.escape(cue)}\b", folded):
-            if kind == "anonymous" and any(t.ent_type_ == "PERSON" for t in span):
-                continue  # "official Ivan Petrov" is a named person
+            if named and kind in ("anonymous", "institution", "government", "military"):
+                continue  # "official Ivan Petrov", "air force commander Ivan Petrov": a named person
             return kind
     if any(t.ent_type_ == "PERSON" for t in span):
         return "person"
@@ -272,11 +400,44 @@ def _side_from_places(start: int, end: int, ctx: _Context) -> str:
     return countries.pop() if len(countries) == 1 else "unknown"
 
 
+def _side_of_local(attr: _Attribution, ctx: _Context) -> str:
+    """"Local officials", "the mayor": of the place the paragraph is about, else of the place
+    the article named last before them."""
+    paragraph = ctx.text.rfind("\n", 0, attr.sentence_span[0]) + 1
+    side = _side_from_places(paragraph, attr.sentence_span[1], ctx)
+    if side == "unknown":
+        before = [c for s, _e, c in ctx.places if s < attr.sentence_span[0]]
+        side = before[-1] if before and before[-1] in ("RU", "UA") else "unknown"
+    return side
+
+
+def _side_from_references(attr: _Attribution, lex: ClaimLexicon, ctx: _Context) -> str:
+    """A claimant whose own clause names a body met before ("who coordinates the network's work"):
+    what the article says of that body ("the Relief Network, an independent humanitarian group")."""
+    subject = attr.claimant
+    clause = subject.doc.char_span(attr.scope[0], attr.scope[1], alignment_mode="expand")
+    for tok in clause if clause is not None else ():
+        if subject.start <= tok.i < subject.end or tok.dep_ not in ("poss", "dobj") or tok.pos_ != "NOUN":
+            continue
+        if not any(d.lower_ == "the" for d in tok.children):
+            continue
+        for span in ctx.descriptions.get(tok.lower_, []):
+            side = _side_from_words(span.text, lex)
+            if side != "unknown":
+                return side
+    return "unknown"
+
+
+def _named(subject: Any) -> bool:
+    return subject.root.pos_ == "PROPN" or any(t.ent_type_ == "PERSON" for t in subject)
+
+
 def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: _Context) -> Claimant:
     """Fill an unknown side (and a bare kind or role) from what the article says of the claimant:
     for an official or a body, the places of its own phrase and clauses ("who heads the council
-    of Tolstoy Lug"), or of its sentence for "local officials", "the mayor"; then descriptions
-    of the same name elsewhere (words, then places). A private person's location gives no side."""
+    of Tolstoy Lug"), or of its paragraph for "local officials", "the mayor"; a body its clause
+    names; then, for a name, descriptions of the same name elsewhere (words, then places).
+    A private person's location gives no side."""
     if claimant.side != "unknown":
         return claimant
     subject = attr.claimant
@@ -287,10 +448,10 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: _
     if official:
         side = _side_from_places(attr.scope[0], attr.scope[1], ctx)
         if side == "unknown" and lex.local_words.search(scope_text):
-            # "local officials", "the mayor": of the place the paragraph is about, so far
-            paragraph = ctx.text.rfind("\n", 0, attr.sentence_span[0]) + 1
-            side = _side_from_places(paragraph, attr.sentence_span[1], ctx)
-    name_key = claimant.name.split()[-1].casefold() if claimant.name else ""
+            side = _side_of_local(attr, ctx)
+    if side == "unknown":
+        side = _side_from_references(attr, lex, ctx)
+    name_key = claimant.name.split()[-1].casefold() if claimant.name and _named(subject) else ""
     spans = ctx.descriptions.get(name_key, [])
     for span in spans:
         if side == "unknown":
@@ -308,7 +469,23 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: _
     return dataclasses.replace(claimant, side=side, kind=kind, role=role)
 
 
-def _claimant(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[Claimant],
+@dataclass(frozen=True, slots=True)
+class _Seen:
+    """A claimant met earlier in the article, and whether its words name one person or many."""
+
+    claimant: Claimant
+    singular: bool
+    person: bool  # one person, named or not: what "he" and "she" can stand for
+
+
+def _seen(attr: _Attribution, claimant: Claimant) -> _Seen:
+    singular = attr.claimant.root.tag_ in ("NN", "NNP", "PRP")
+    person = claimant.kind in _SPEAKERS or any(t.ent_type_ == "PERSON" for t in attr.claimant) or (
+        singular and claimant.kind == "anonymous") or attr.claimant.root.lower_ in ("he", "she")
+    return _Seen(claimant, singular, person)
+
+
+def _claimant(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen],
               ctx: _Context) -> Claimant | None:
     claimant = _claimant_of(attr, article, lex, seen)
     if claimant is None:
@@ -316,11 +493,12 @@ def _claimant(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: lis
     return _described(claimant, attr, lex, ctx)
 
 
-def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[Claimant]) -> Claimant | None:
+def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen]) -> Claimant | None:
     span = attr.claimant
     text = span.text
-    evidence = Evidence(article_id=article.id, start=span.start_char, end=span.end_char, text=text)
-    antecedent = _antecedent(span, seen)
+    start, end = attr.words or (span.start_char, span.end_char)  # "..., adding": the verb is its words
+    evidence = Evidence(article_id=article.id, start=start, end=end, text=article.text[start:end])
+    antecedent = _antecedent(attr, article, lex, seen)
     if antecedent is not None:  # "he said", "the ministry added": the same claimant, these words
         return dataclasses.replace(antecedent, evidence=evidence, via_outlet=attr.via_outlet or antecedent.via_outlet)
     if len(span) == 1 and span[0].lower_ in _PRONOUNS:
@@ -333,36 +511,81 @@ def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: 
     outlet = attr.via_outlet
     claimant = Claimant(name=_display_name(span), kind=kind, side=_side_from_words(text, lex), role=_role(span),
                         via_outlet=outlet, evidence=evidence)
-    return _same_name(claimant, seen)
+    return _same_name(claimant, seen) if _named(span) else claimant
 
 
-def _antecedent(span: Any, seen: list[Claimant]) -> Claimant | None:
+_BODIES = frozenset({"institution", "government", "military", "media"})
+_SPEAKERS = frozenset({"person", "blogger", "witness"})
+
+
+def _antecedent(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen]) -> Claimant | None:
     """What a pronoun or a definite description ("the ministry") refers back to."""
-    words = [t for t in span if not t.is_punct]
+    words = [t for t in attr.claimant if not t.is_punct]
     if len(words) == 1 and words[0].lower_ in _PRONOUNS:
-        wanted = _PRONOUNS[words[0].lower_]
-        for previous in reversed(seen):
-            if wanted is None and previous.kind in ("person", "witness") and words[0].lower_ == "it":
-                continue
-            if wanted is None or previous.kind in ("person", "blogger", "witness"):
-                return previous
-        return None
+        return _pronoun_antecedent(words[0], attr, article, lex, seen)
     if words and words[0].lower_ == "the" and len(words) <= 4 and not any(t.ent_type_ for t in words):
         head = words[-1].lower_
         for previous in reversed(seen):
-            described = " ".join(filter(None, (previous.name, previous.role,
-                                               previous.evidence.text if previous.evidence else None))).casefold()
+            c = previous.claimant
+            described = " ".join(filter(None, (c.name, c.role, c.evidence.text if c.evidence else None))).casefold()
             if re.search(rf"\b{re.escape(head)}\b", described):
-                return previous
+                return c
     return None
 
 
-def _same_name(claimant: Claimant, seen: list[Claimant]) -> Claimant:
+def _pronoun_antecedent(word: Any, attr: _Attribution, article: Article, lex: ClaimLexicon,
+                        seen: list[_Seen]) -> Claimant | None:
+    """"He"/"she": the last person, or the last single anonymous source ("a officer ..., he said");
+    "it"/"they": a body that is the subject of the sentence before ("The ministry made no mention of
+    X. It said ..."), else the last body (or, for "they", anyone) met before."""
+    pronoun = word.lower_
+    here = [item for item in seen if item.claimant.evidence is not None
+            and item.claimant.evidence.start >= attr.sentence_span[0]]
+    found = _last_fitting(pronoun, here)
+    if found is not None:
+        return found
+    if pronoun in ("it", "they"):
+        previous = _previous_subject(word)
+        if previous is not None:
+            body = _claimant_of(dataclasses.replace(attr, claimant=_phrase(previous), words=None),
+                                article, lex, seen)
+            if body is not None and body.kind in _BODIES:
+                return body
+    return _last_fitting(pronoun, seen)
+
+
+def _last_fitting(pronoun: str, seen: list[_Seen]) -> Claimant | None:
+    for item in reversed(seen):
+        kind = item.claimant.kind
+        if _PRONOUNS[pronoun] == "person":
+            if item.person:
+                return item.claimant
+        elif pronoun != "it" or not (item.person or kind == "witness"):
+            return item.claimant
+    return None
+
+
+def _previous_subject(word: Any) -> Any:
+    """The subject of the main verb of the sentence before ``word``'s, when it is no pronoun."""
+    doc = word.doc
+    end = _sentence_start(word)
+    while end > 0:
+        start = _sentence_start(doc[end - 1])
+        roots = [t for t in doc[start:end] if t.dep_ == "ROOT" and not t.is_space and not t.is_punct]
+        if roots:
+            subject = _own_subject(roots[0])
+            return subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
+        end = start
+    return None
+
+
+def _same_name(claimant: Claimant, seen: list[_Seen]) -> Claimant:
     """A person named again ("Kivi said") keeps what an earlier mention said of them."""
     if claimant.side != "unknown" and claimant.role:
         return claimant
     surname = claimant.name.split()[-1].casefold() if claimant.name else ""
-    for previous in reversed(seen):
+    for item in reversed(seen):
+        previous = item.claimant
         if surname and previous.name and previous.name.split()[-1].casefold() == surname:
             return dataclasses.replace(
                 claimant, name=previous.name if len(previous.name) > len(claimant.name) else claimant.name,
@@ -416,15 +639,16 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
         (m.evidence.start, m.evidence.end, m.place.country) for m in places
         if m.place is not None and m.place.country and m.kind != "demonym"), text=article.text)
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version)
-    seen: list[Claimant] = []
+    seen: list[_Seen] = []
     out: list[Claim] = []
     for sent in doc.sents:
         found = []
         for attr in _attributions(sent, lex):
             claimant = _claimant(attr, article, lex, seen, ctx)
             if claimant is not None:
-                seen.append(claimant)
+                seen.append(_seen(attr, claimant))
                 found.append((attr, claimant))
+        found = _one_per_statement(found)
         start, end = sent.start_char, sent.end_char
         owners = _owners([q for q in quantities if start <= q.evidence.start and q.evidence.end <= end],
                          [attr.cue_token.idx for attr, _c in found])
@@ -439,6 +663,30 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
                              cue=attr.cue, stance=attr.stance, hedges=hedges, quantities=inside,
                              as_of=_as_of(article, (start, end)), versions=versions))
     return out
+
+
+def _one_per_statement(found: list[tuple[_Attribution, Claimant]]) -> list[tuple[_Attribution, Claimant]]:
+    """One claim per statement. A relative clause on a claimant ("X, who spoke on condition of
+    anonymity, told ...") is no claim of its own; a cue inside another's statement by the same
+    speaker ("the ministry said its forces struck what it called ...") or sharing the subject of a
+    clause of that statement is part of it; of the two, the more specific cue is kept ("posted a
+    video of what he says is ...": says)."""
+    drop: set[int] = set()
+    by_words: dict[tuple[int, int], int] = {}
+    for n, (attr, claimant) in enumerate(found):
+        key = (claimant.evidence.start, claimant.evidence.end) if claimant.evidence else (n, n)
+        first = by_words.setdefault(key, n)
+        if first != n:
+            drop.add(n if attr.how == "relative" or found[first][0].how != "relative" else first)
+    for n, (inner, inner_claimant) in enumerate(found):
+        for m, (outer, outer_claimant) in enumerate(found):
+            if m == n or n in drop or m in drop or outer.cue_token not in inner.cue_token.ancestors:
+                continue
+            pronoun = inner.claimant.root.pos_ == "PRON" and inner_claimant.name == outer_claimant.name
+            clause = inner.how == "shared" and inner.cue_token.head.i != outer.cue_token.i
+            if pronoun or clause:
+                drop.add(m if pronoun and outer.cue == "other" and inner.cue != "other" else n)
+    return [f for n, f in enumerate(found) if n not in drop]
 
 
 def _owners(figures: Sequence[Quantity], cues: Sequence[int]) -> list[tuple[Quantity, int]]:
