@@ -45,7 +45,7 @@ class ClaimLexicon:
     deny: frozenset[str]
     hedges: tuple[tuple[str, str], ...]
     side_cues: tuple[tuple[str, str], ...]
-    third_party: tuple[str, ...]
+    third_party: re.Pattern[str]  # words of bodies and countries outside the war; UPPER-CASE ones as written
     kind_cues: tuple[tuple[str, str], ...]
     anonymous_markers: tuple[str, ...]
     outlet_verbs: frozenset[str]
@@ -71,7 +71,7 @@ def lexicon() -> ClaimLexicon:
         cue_forms=_inflections(raw["cue_lemmas"]), deny=frozenset(raw["deny_lemmas"]),
         hedges=longest_first(raw["hedges"]), side_cues=longest_first(raw["side_cues"]),
         # kind cues are tried in file order: the first listed wins ("military blogger" is a blogger)
-        third_party=tuple(raw["third_party_cues"]), kind_cues=tuple(raw["kind_cues"].items()),
+        third_party=_third_party_pattern(raw["third_party_cues"]), kind_cues=tuple(raw["kind_cues"].items()),
         anonymous_markers=tuple(raw["anonymous_markers"]), outlet_verbs=frozenset(raw["outlet_verbs"]),
         registry=registry, official_words=_words_pattern(raw["official_words"]),
         local_words=_words_pattern(raw["local_words"]), side_cues_map=dict(raw["side_cues"]),
@@ -92,6 +92,13 @@ def _inflections(lemmas: dict[str, str]) -> dict[str, str]:
         for form in (lemma, *stems):
             forms.setdefault(form, lemma)
     return forms
+
+
+def _third_party_pattern(words: list[str]) -> re.Pattern[str]:
+    """Whole words, any case, except acronyms written in capitals ("US" is not "us")."""
+    parts = [(w.strip(), w.strip().isupper()) for w in sorted(words, key=len, reverse=True) if w.strip()]
+    alternatives = "|".join(re.escape(w) if upper else f"(?i:{re.escape(w)})" for w, upper in parts)
+    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
 
 
 def _words_pattern(words: list[str]) -> re.Pattern[str]:
@@ -245,11 +252,17 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         via = None
         if lemma in lex.outlet_verbs:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "dative") and c.ent_type_ in ("ORG", "GPE", "PERSON")]
-            via = objs[0].text if objs and objs[0].ent_type_ == "ORG" else None
+            via = _outlet_name(objs[0]) if objs and objs[0].ent_type_ == "ORG" else None
         stance = "denies" if lemma in lex.deny else "asserts"
         words = (tok.idx, tok.idx + len(tok)) if how == "shared" else None
         yield _Attribution(tok, _phrase(subj), lex.cues[lemma], stance, via, scope=_scope(subj), how=how,
                            words=words, **where)
+
+
+def _outlet_name(tok: Any) -> str:
+    """The outlet's whole name, not only its last word: "told the Harbour Post" -> "Harbour Post"."""
+    words = [t for t in tok.subtree if t.i <= tok.i and t.dep_ in ("compound", "flat", "amod") or t.i == tok.i]
+    return tok.doc[min(t.i for t in words):tok.i + 1].text
 
 
 def _claimant_token(verb: Any) -> tuple[Any, str]:
@@ -265,7 +278,9 @@ def _claimant_token(verb: Any) -> tuple[Any, str]:
         trailing = _trailing_subject(verb)
         if trailing is not None:
             return trailing, "trailing"
-        shared = _shared_subject(verb)
+        # a verb after the one it hangs on continues it ("..., adding", "and denied"); one before
+        # it is a circumstance of the same statement ("Speaking to reporters, X said")
+        shared = _shared_subject(verb) if verb.i > verb.head.i else None
         if shared is not None and shared.dep_ != "nsubjpass" and shared.lower_ not in _WH:
             return shared, "shared"
     # "X was reported to strike": the subject is what is reported; the claimant is the agent ("by Y")
@@ -313,7 +328,7 @@ def _side_from_words(text: str, lex: ClaimLexicon) -> str:
     for cue, side in lex.side_cues:  # longest first: "pro-russian" before "russian"
         if re.search(rf"(?<![\w-]){re.escape(cue)}(?![\w-])", folded):
             return side
-    if any(cue in folded for cue in lex.third_party):
+    if lex.third_party.search(text):
         return "third_party"
     return "unknown"
 
@@ -590,7 +605,8 @@ def _same_name(claimant: Claimant, seen: list[_Seen]) -> Claimant:
             return dataclasses.replace(
                 claimant, name=previous.name if len(previous.name) > len(claimant.name) else claimant.name,
                 side=claimant.side if claimant.side != "unknown" else previous.side,
-                kind=previous.kind if claimant.kind in ("unknown", "person") else claimant.kind,
+                kind=previous.kind if claimant.kind in ("unknown", "person") or previous.kind in _SPEAKERS
+                else claimant.kind,
                 role=claimant.role or previous.role)
     return claimant
 
@@ -602,8 +618,8 @@ def _display_name(span: Any) -> str:
     people = [e for e in _ents(span) if e[2] == "PERSON"]
     if people:
         return _LEADING_JUNK.sub("", people[0][3]) or people[0][3]
-    words = [t.text for t in span if t.lower_ not in ("a", "an", "the")]
-    name = " ".join(words) or span.text
+    words = [t for t in span if t.lower_ not in ("a", "an", "the")]
+    name = span.doc[words[0].i:span.end].text if words else span.text
     return _LEADING_JUNK.sub("", name) or name
 
 

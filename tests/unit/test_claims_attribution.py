@@ -168,3 +168,29 @@ def test_registry_name_found_whatever_label_the_tagger_gives(monkeypatch: pytest
     monkeypatch.setattr(claims, "lexicon", lambda: bare)
     found = run("Commander-in-chief Taras Hnatiuk said on Friday that the bridgehead had widened.")
     assert [(c.claimant.name, c.claimant.side) for c in found] == [("Taras Hnatiuk", "UA")]
+
+
+def test_a_participle_before_its_verb_is_a_circumstance_not_a_claim() -> None:
+    found = run("A senior Ukrainian engineer, speaking on condition of anonymity, told the Harbour Gazette "
+                "that the dam had been mined.")
+    assert [(c.claimant.kind, c.claimant.side, c.cue, c.claimant.via_outlet) for c in found] == [
+        ("anonymous", "UA", "told", "Harbour Gazette")]  # the outlet's whole name
+
+
+def test_third_parties_named_by_acronym_or_demonym_and_pronoun_us_is_none() -> None:
+    found = run("US officials said the convoy had turned back. Canadian diplomats told us nothing.")
+    assert [(c.claimant.evidence.text, c.claimant.side) for c in found][0] == ("US officials", "third_party")
+    found = run("Monitors from the UN's human rights mission said 12 civilians had died.")
+    assert [c.claimant.side for c in found] == ["third_party"]
+    assert claims._side_from_words("a source close to us", claims.lexicon()) == "unknown"
+
+
+def test_installed_officials_take_the_side_that_installed_them() -> None:
+    found = run("Yevgeny Balitsky, the Moscow-installed governor of the occupied part of Zaporizhzhia region, "
+                "claimed that the bridge was intact.")
+    assert [(c.claimant.name, c.claimant.side) for c in found] == [("Yevgeny Balitsky", "RU")]
+
+
+def test_disputing_a_figure_is_a_denial() -> None:
+    found = run("Kyiv disputed the figure.")
+    assert [(c.claimant.side, c.cue, c.stance) for c in found] == [("UA", "denied", "denies")]
