@@ -49,11 +49,11 @@ def _bounds_a_period(sentence: str, start: int) -> bool:
     return bool(_PERIOD_START.search(sentence[max(0, start - 24):start]))
 
 
-def _year(month: int, day: int, year: int | None, published: dt.date | None) -> int | None:
+def _year(month: int, day: int, year: int | None, published: dt.date | None, given: int | None = None) -> int | None:
     if year is not None:
         return year
     if published is None:
-        return None  # no year and no publication date: the year is not guessed
+        return given  # no publication date: the year the text itself gave, never a guessed one
     try:
         late = dt.date(published.year, month, day) > published + dt.timedelta(days=FUTURE_SLACK_DAYS)
     except ValueError:
@@ -68,10 +68,10 @@ def _iso(year: int | None, month: int, day: int) -> str | None:
         return None
 
 
-def _explicit(sentence: str, published: dt.date | None) -> tuple[DateValue, int, int] | None:
+def _explicit(sentence: str, published: dt.date | None, given: int | None = None) -> tuple[DateValue, int, int] | None:
     for m in _RANGE.finditer(sentence):
         month = _MONTHS[m.group("month").lower().rstrip(".")]
-        year = _year(month, int(m.group("day")), int(m.group("year")) if m.group("year") else None, published)
+        year = _year(month, int(m.group("day")), int(m.group("year")) if m.group("year") else None, published, given)
         first, last = _iso(year, month, int(m.group("first"))), _iso(year, month, int(m.group("day")))
         if first and last and first <= last:
             return DateValue(start=first, end=last, precision="days"), m.start(), m.end()
@@ -82,22 +82,25 @@ def _explicit(sentence: str, published: dt.date | None) -> tuple[DateValue, int,
         if g["month"] == "may":  # the verb, not the month
             continue
         month, day = _MONTHS[g["month"].lower().rstrip(".")], int(g["day"])
-        when = _iso(_year(month, day, int(g["year"]) if "year" in g else None, published), month, day)
+        when = _iso(_year(month, day, int(g["year"]) if "year" in g else None, published, given), month, day)
         if when:
             return DateValue(start=when, end=when, precision="day"), m.start(), m.end()
     return None
 
 
-def resolve(sentence: str, published: str | None, *, article_id: str | None = None, offset: int = 0) -> DateValue:
+def resolve(sentence: str, published: str | None, *, article_id: str | None = None, offset: int = 0,
+            given_year: int | None = None) -> DateValue:
     """The date the sentence names, or an unknown DateValue when it names none. With an
-    article id, the date carries the words it came from (``offset`` is the sentence's)."""
+    article id, the date carries the words it came from (``offset`` is the sentence's).
+    ``given_year``: in an undated article, the year its text gave last ("On 6 August 2024, ...");
+    a day and month named later take it, relative words stay unknown."""
     day = None
     if published:
         try:
             day = dt.date.fromisoformat(published[:10])
         except ValueError:
             day = None
-    found = _explicit(sentence, day)
+    found = _explicit(sentence, day, given_year)
     if found is None and day is not None:
         found = _relative(sentence, day)
     if found is None:

@@ -6,11 +6,13 @@ its own clause ("..., while fighting continued near B"), carries its own year (b
 or names a place of its own ("crossed near A, with clashes reported around B"). The event's
 type comes from its head cue, or from the noun that is the subject, agent or object of a
 light verb ("strikes destroyed", "launched an incursion"); words of the clause refine the
-sub-type, the first means named winning. Actors come from actor words (the subject first)
-and from what the text implies: the reporting side, the soil struck, the civilians hurt. The
-place is the most precise one of the event's clause, the date from the sentence's time words
-against the publication date, and the flags from the grammar around the event's predicate.
-Flagged statements are kept, flagged, never coded as events that happened.
+sub-type, the first means named winning. Figures of ground held are claims of control even
+with no verb of holding (``events_figures``). Actors come from actor words (the subject first)
+and from what the text implies: the reporting side, the soil struck, the civilians hurt
+(``events_actors``). The place is the most precise one of the event's clause, the date from
+the sentence's time words against the publication date, and the flags from the grammar
+around the event's predicate. Flagged statements are kept, flagged, never coded as events
+that happened.
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ from importlib import resources
 from typing import Any
 
 from . import dates
-from .records import Actor, Claim, DateValue, Event, Evidence, PlaceMention, Quantity, Versions
+from .events_actors import RELATIVE as _RELATIVE
+from .events_actors import claimant_side, named_actors, parties
+from .events_figures import control_figures
+from .records import Claim, DateValue, Event, Evidence, PlaceMention, Quantity, Versions
 
 __all__ = ["find_events", "lexicon", "resolve_date"]
 
@@ -34,8 +39,9 @@ _PRECISION_RANK = {"point": 0, "near": 1, "adm2": 2, "adm1": 3, "vague": 4, "cou
 _YEAR = re.compile(r"\b(1[89]\d\d|20[0-4]\d)\b")
 # "MOSCOW/KYIV, Aug 7 (Meridian) -": where the reporter filed from, not where anything happened
 _DATELINE = re.compile(r"(?m)^[ \t]*[A-Z][A-Z .'/-]{2,40},[^\n]{0,30}?\([^)\n]{1,40}\)[ \t]*[-–—]")
+_TERRITORY = "Non-state actor overtakes territory"
+_FIGURE = "@figure"  # the cue of a claim of ground held told in figures (events_figures.py)
 _CLAUSE_DEPS = frozenset({"conj", "advcl", "ccomp", "parataxis"})
-_RELATIVE = frozenset({"that", "which", "who", "whom", "whose"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -322,7 +328,7 @@ def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]
         if named:
             cue = min(named, key=lambda m: m.token.i)
     etype, sub = cue.event_type, cue.sub_event_type
-    if cue.key in lex.fixed:
+    if cue.key in lex.fixed or cue.key == _FIGURE:
         return etype, sub, cue
     clause = text[group.start:group.end].lower()
     best: tuple[int, int, str, str] | None = None
@@ -359,133 +365,6 @@ def _drop_tolls(groups: list[_Group], paragraph_of: dict[int, int], lex: EventLe
     return [g for g in groups if not (toll(g) and paragraph_of[id(g)] in attacks)]
 
 
-# --- actors ------------------------------------------------------------------------------
-
-_FORCES = {"RU": "Military Forces of Russia", "UA": "Military Forces of Ukraine"}
-_GOVERNMENTS = {"RU": "Government of Russia", "UA": "Government of Ukraine"}
-_CIVILIANS = {"RU": "Civilians (Russia)", "UA": "Civilians (Ukraine)"}
-_OTHER_SIDE = {"RU": "UA", "UA": "RU"}
-_MILITARY_TARGETS = re.compile(r"\b(positions?|troops|units?|forces|groups?|formations?|equipment|depots?|"
-                               r"command posts?|brigades?|battalions?|soldiers|servicemen|vehicles|tanks?)\b")
-_VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
-
-
-def _actor(name: str, side: str, evidence: Evidence | None, inter: int = 1) -> Actor:
-    return Actor(name=name, side=side, inter=inter, canonical=name, evidence=evidence)
-
-
-def _named_actors(group: _Group, sent: Any, article_id: str, lex: EventLexicon,
-                  blocked: Sequence[tuple[int, int]]) -> list[Actor]:
-    """Actors named in the sentence, one per canonical actor: the event's subject first, then
-    its own clause, then the rest of the sentence."""
-    text = sent.text.lower().replace("’", "'")
-    hits: list[tuple[int, int, _ActorWords]] = []
-    for entry in lex.actors:
-        for m in entry.pattern.finditer(text):
-            s = sent.start_char + m.start()
-            if not any(a <= m.start() < b for a, b, _ in hits) and not any(a <= s < b for a, b in blocked):
-                hits.append((m.start(), m.end(), entry))
-    subject = _subject_span(group.head.token)
-
-    def order(hit: tuple[int, int, _ActorWords]) -> tuple[int, int]:
-        s = sent.start_char + hit[0]
-        rank = 0 if subject and subject[0] <= s < subject[1] else 1 if group.start <= s < group.end else 2
-        return rank, hit[0]
-    out: list[Actor] = []
-    for start, end, entry in sorted(hits, key=order):
-        if not any(a.canonical == entry.canonical for a in out):
-            evidence = Evidence(article_id=article_id, start=sent.start_char + start, end=sent.start_char + end,
-                                text=sent.text[start:end])
-            out.append(_actor(entry.canonical, entry.side, evidence, entry.inter))
-    return out
-
-
-def _subject_span(token: Any) -> tuple[int, int] | None:
-    """The doer: a verb's subject or agent (a coordinated or infinitive verb shares its head's);
-    for a noun, the words before it and its "by" phrase ("Ukrainian shelling", "assault by troops")."""
-    if token.pos_ in ("NOUN", "PROPN"):
-        by = [g for c in token.children if c.dep_ == "prep" and c.lower_ == "by" for g in c.subtree]
-        end = max((t.idx + len(t) for t in by), default=token.idx + len(token))
-        return token.left_edge.idx, end
-    for _ in range(3):
-        for child in token.children:
-            if child.dep_ in ("nsubj", "nsubjpass", "agent") and child.lower_ not in _RELATIVE:
-                return child.left_edge.idx, child.right_edge.idx + len(child.right_edge)
-        if token.dep_ not in ("xcomp", "conj", "advcl") or token.head is token:
-            return None
-        token = token.head
-    return None
-
-
-def _claimant_side(group: _Group, claims: Sequence[Claim]) -> tuple[str, Evidence | None] | None:
-    """The belligerent whose claim reports this event: its own forces or government are the
-    actor when the text names none ("repelled two attacks", a ministry says)."""
-    for claim in claims:
-        if claim.evidence.start <= group.start < claim.evidence.end and claim.claimant.side in _FORCES:
-            return claim.claimant.side, claim.claimant.evidence
-    return None
-
-
-def _parties(named: list[Actor], etype: str, sub: str, clause: str, place: PlaceMention | None,
-             reporter: tuple[str, Evidence | None] | None, group: _Group) -> tuple[Actor | None, Actor | None]:
-    """ACLED's actor1 and actor2 from the actors named and what the text implies: the reporting
-    side, the soil the event happened on (its country's forces defend it, its people are the
-    civilians hurt), the opposing belligerent of a battle or an interception."""
-    country = place.place.country if place is not None and place.place is not None else None
-    soil = (country, place.evidence) if country in _FORCES else None
-    armed = [_as_forces(a) if etype in _VIOLENT or sub == "Disrupted weapons use" else a
-             for a in named if a.inter != 7]
-    hurt = [a for a in named if a.inter == 7]
-    military = bool(_MILITARY_TARGETS.search(clause.lower()))
-    actor1 = armed[0] if armed else None
-    actor2 = next((a for a in armed[1:] if actor1 is not None and a.side != actor1.side and a.side in _FORCES), None)
-    if etype == "Strategic developments" and sub != "Disrupted weapons use":
-        if actor1 is None and (reporter or soil):
-            side, evidence = reporter or soil
-            actor1 = _actor(_GOVERNMENTS[side], side, evidence)
-        return actor1, actor2 if sub in ("Agreement", "Arrests") else None
-    if actor1 is None:
-        # a side that reports fighting or striking military targets speaks of its own forces; an
-        # attack on one belligerent's soil with no attacker named is the other's
-        if soil and etype == "Explosions/Remote violence" and not (reporter and military):
-            actor1 = _actor(_FORCES[_OTHER_SIDE[soil[0]]], _OTHER_SIDE[soil[0]], None)
-        elif soil and sub == "Disrupted weapons use":
-            actor1 = _actor(_FORCES[soil[0]], soil[0], soil[1])
-        elif reporter or (soil and etype == "Battles"):
-            side, evidence = reporter or soil
-            actor1 = _actor(_FORCES[side], side, evidence)
-    if sub == "Disrupted weapons use" and actor1 is not None and actor2 is not None:
-        actor1, actor2 = _interceptor_first(actor1, actor2, group)
-    if actor2 is not None or actor1 is None or actor1.side not in _FORCES:
-        return actor1, actor2
-    enemy = _OTHER_SIDE[actor1.side]
-    if etype == "Battles" or sub == "Disrupted weapons use":
-        return actor1, _actor(_FORCES[enemy], enemy, None)
-    if hurt:
-        side = country if country in _CIVILIANS else None
-        return actor1, _actor(_CIVILIANS[side] if side else "Civilians", side or "unknown", hurt[0].evidence, 7)
-    if military:
-        return actor1, _actor(_FORCES[enemy], enemy, soil[1] if soil and soil[0] == enemy else None)
-    return actor1, None
-
-
-def _as_forces(actor: Actor) -> Actor:
-    """A government named as the doer of violence ("Kyiv launched its incursion") acts through its forces."""
-    for side, name in _GOVERNMENTS.items():
-        if actor.canonical == name:
-            return _actor(_FORCES[side], side, actor.evidence)
-    return actor
-
-
-def _interceptor_first(a: Actor, b: Actor, group: _Group) -> tuple[Actor, Actor]:
-    """In "N Ukrainian drones were downed", the owner of the drones is actor2."""
-    tok = group.head.token
-    subject = _subject_span(tok)
-    if tok.tag_ == "VBN" and subject is not None and a.evidence is not None and subject[0] <= a.evidence.start < subject[1]:
-        return b, a
-    return a, b
-
-
 # --- place -------------------------------------------------------------------------------
 
 def _place(group: _Group, sent: Any, usable: Sequence[PlaceMention], text: str,
@@ -494,13 +373,18 @@ def _place(group: _Group, sent: Any, usable: Sequence[PlaceMention], text: str,
     of the event's clause, else of its sentence outside other events' clauses, else the last
     one named before it in its paragraph, else the region named last before it, else the region
     the article names most; a country is only a last resort."""
-    below_country = [p for p in usable if p.precision not in ("country", "unknown")]
+    anchors = [(s, e) for s, e in _time_anchors(sent) if not s <= group.head.token.idx < e]
+    below_country = [p for p in usable if p.precision not in ("country", "unknown")
+                     and not any(s <= p.evidence.start < e for s, e in anchors)]
     free = [p for p in below_country if not any(s <= p.evidence.start < e for s, e in others)]
     paragraph_start = text.rfind("\n", 0, sent.start_char) + 1
     own = [p for p in below_country if group.start <= p.evidence.start < group.end]
-    if _SETTLEMENT_REF.search(text[group.start:group.end]) and not any(p.precision in ("point", "near") for p in own):
-        # "pushed to within 10 km of the city": the settlement named last before it
-        named = [p for p in below_country if paragraph_start <= p.evidence.start < group.start
+    told = any(sent.start_char <= p.evidence.start < sent.end_char for p in below_country)
+    if (_SETTLEMENT_REF.search(text[group.start:group.end]) or not told and _SETTLEMENT_REF.search(sent.text)) \
+            and not any(p.precision in ("point", "near") for p in own):
+        # "pushed to within 10 km of the city": the settlement named last before it (in its
+        # paragraph, or anywhere before when its sentence names no place of its own)
+        named = [p for p in below_country if (paragraph_start if told else 0) <= p.evidence.start < group.start
                  and p.precision in ("point", "near")]
         if named:
             return named[-1]
@@ -525,6 +409,18 @@ def _place(group: _Group, sent: Any, usable: Sequence[PlaceMention], text: str,
     return inside[0] if inside else None
 
 
+def _time_anchors(sent: Any) -> list[tuple[int, int]]:
+    """"not thinned out since the Kursk operation began": a happening that only dates another
+    one; the places it names are its own."""
+    out = []
+    for tok in sent:
+        if tok.lower_ in _ANCHOR_WORDS and tok.dep_ in ("prep", "mark"):
+            top = tok if tok.dep_ == "prep" else tok.head
+            out.append((top.left_edge.idx, top.right_edge.idx + len(top.right_edge)))
+    return out
+
+
+_ANCHOR_WORDS = frozenset({"since", "until", "till", "before", "after"})
 # a region named as where the weapons came down, or listed after one ("over the A and B regions")
 _SETTLEMENT_REF = re.compile(r"\bthe (?:city|town|village|settlement|hamlet)\b(?! of\b)", re.I)
 _OVER = re.compile(r"(?:\b(?:over|above|in)\s+(?:the\s+)?|,\s*|\band\s+)$", re.I)
@@ -573,31 +469,56 @@ def _evidence(article_id: str, start: int, end: int, text: str) -> Evidence:
 
 # --- date and flags ----------------------------------------------------------------------
 
-def resolve_date(sentence: str, published: str | None) -> DateValue:
+def resolve_date(sentence: str, published: str | None, *, live: bool = False, given_year: int | None = None) -> DateValue:
     """The event's date from the sentence's own time words (``dates.resolve``); with none,
-    a week before publication (it was reported, so it happened by then); in an undated
-    article, unknown unless the words carry their year."""
-    named = dates.resolve(sentence, published)
+    a week before publication (it was reported, so it happened by then), or the day of
+    publication for an entry of a live page (``live``) that speaks of no longer span; in an
+    undated article, unknown unless the words or the text before them give the year."""
+    named = dates.resolve(sentence, published, given_year=given_year)
     if named.precision != "unknown" or not published:
         return named
     day = dt.date.fromisoformat(published[:10])
+    if live and not _SPAN_WORDS.search(sentence):
+        return DateValue(start=day.isoformat(), end=day.isoformat(), precision="day")
     return DateValue(start=(day - dt.timedelta(days=6)).isoformat(), end=day.isoformat(), precision="week")
+
+
+def _given_year(text: str, before: int) -> int | None:
+    """The year of the last full date an undated text gave before this point ("On 6 August 2024")."""
+    years = [m.group("year") or m.group("year2") for m in _FULL_DATE.finditer(text, 0, before)]
+    return int(years[-1]) if years else None
+
+
+_MONTH_NAMES = "January|February|March|April|May|June|July|August|September|October|November|December"
+_FULL_DATE = re.compile(rf"\b[0-3]?\d\s+(?:{_MONTH_NAMES})\s+(?P<year>(?:19|20)\d\d)\b"
+                        rf"|\b(?:{_MONTH_NAMES})\s+[0-3]?\d,\s+(?P<year2>(?:19|20)\d\d)\b")
+
+
+def _perfect(tok: Any) -> bool:
+    """"Twelve civilians have been killed": a count up to now, not a happening of the day."""
+    return any(c.dep_ == "aux" and c.lower_ in ("have", "has", "'ve") for c in _predicate(tok).children)
+
+
+# "14:05 | ..." or "09:05 - ...": an entry of a live page or a digest of the day
+_LIVE_ENTRY = re.compile(r"(?:[01]?\d|2[0-3])[:.][0-5]\d\s*[|\u2013\u2014-]\s")
+_SPAN_WORDS = re.compile(r"\b(?:weeks?|months?|days|since|so far|year)\b", re.I)
 
 
 _LATER_BOUND = re.compile(r"\b(?:since|until|till|before|after)\b", re.I)
 
 
-def _event_date(clause: str, clause_at: int, sentence: str, cue_at: int, published: str | None) -> DateValue:
+def _event_date(clause: str, clause_at: int, sentence: str, cue_at: int, published: str | None, *,
+                live: bool = False, given_year: int | None = None) -> DateValue:
     """The time words of the event's own clause first ("launched its incursion on 6 August"),
     then those of its sentence; words after a "since" or "until" that follows the cue date
     another happening ("controlled 1,000 km2, ... since it began last Tuesday")."""
     def before_bound(words: str, at: int) -> str:
         m = _LATER_BOUND.search(words, max(0, at))
         return words[:m.start()] if m else words
-    own = dates.resolve(before_bound(clause, cue_at - clause_at), published)
+    own = dates.resolve(before_bound(clause, cue_at - clause_at), published, given_year=given_year)
     if own.precision != "unknown":
         return own
-    return resolve_date(before_bound(sentence, cue_at), published)
+    return resolve_date(before_bound(sentence, cue_at), published, live=live, given_year=given_year)
 
 
 def _predicate(tok: Any) -> Any:
@@ -695,7 +616,8 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     blocked = datelines + [(p.evidence.start, p.evidence.end) for p in places
                            if p.kind in ("toponym", "nested", "facility") and " " in p.evidence.text.strip()]
     usable = [p for p in places if p.place is not None and p.kind not in ("demonym", "metonym")
-              and not p.evidence.text.isupper() and not any(s <= p.evidence.start < e for s, e in datelines)]
+              and not p.evidence.text.isupper() and not any(s <= p.evidence.start < e for s, e in datelines)
+              and not _the_doer(p, doc)]
     place_spans = [(p.evidence.start, p.evidence.end) for p in places]
     ref_year = _reference_year(text, article.published)
     sents = list(doc.sents)
@@ -705,9 +627,10 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
         place_at = {t.i: _Spot(p.place.id, p.place.admin1, p.precision in ("point", "near")) for p in inside
                     for t in sent if p.evidence.start <= t.idx < p.evidence.end}
         groups = _groups(_raw_cues(sent, lex, place_spans), place_at, lex)
-        for group in groups:
-            if not _descriptive(group) and not _characterises(group, groups):
-                found.append((group, sent, i))
+        told = [g for g in groups if not _descriptive(g) and not _characterises(g, groups)]
+        if not any(m.sub_event_type == _TERRITORY for g in told for m in g.members):
+            told += _figure_groups(sent, quantities)
+        found.extend((group, sent, i) for group in told)
     paragraph_of = {id(g): text.rfind("\n", 0, sent.start_char) for g, sent, _ in found}
     kept = {id(g) for g in _drop_tolls([g for g, _, _ in found], paragraph_of, lex)}
     out: list[Event] = []
@@ -718,6 +641,18 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
             out.extend(_events_of(group, sent, article, usable, blocked, claims, quantities, others, window,
                                   ref_year, versions, lex))
     return out
+
+
+def _figure_groups(sent: Any, quantities: Sequence[Quantity]) -> list[_Group]:
+    """Figures of ground held in a sentence that tells of no taking or holding by a verb."""
+    return [_Group(cue, [cue], start, end) for cue, start, end in
+            ((_Cue(tok, _FIGURE, "Battles", _TERRITORY), s, e) for tok, s, e in control_figures(sent, quantities))]
+
+
+def _the_doer(mention: PlaceMention, doc: Any) -> bool:
+    """"the picture painted by Kyiv": a place named as the doer stands for its government, not a location."""
+    span = doc.char_span(mention.evidence.start, mention.evidence.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ == "pobj" and span.root.head.dep_ == "agent"
 
 
 def _colon_list_end(sents: list[Any], i: int, text: str) -> int:
@@ -735,9 +670,9 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
     etype, sub, cue = _typed(group, text, lex)
     clause = text[group.start:group.end]
     place = _place(group, sent, usable, text, others)
-    named = _named_actors(group, sent, article.id, lex, blocked)
-    actor1, actor2 = _parties(named, etype, sub, clause, place, _claimant_side(group, claims), group)
-    change = lex.territory.get(group.head.key, "none")
+    named = named_actors(group, sent, article.id, lex, blocked)
+    actor1, actor2 = parties(named, etype, sub, clause, place, claimant_side(group, claims), group)
+    change = lex.territory.get(group.head.key, "claimed_control" if group.head.key == _FIGURE else "none")
     if etype != "Battles":
         change = "none"
     elif (change == "retaken" and actor1 is not None and actor1.inter == 1 and place is not None
@@ -745,7 +680,10 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
         sub = "Government regains territory"  # a state retaking its own soil (ACLED)
     flags = _flags(group, ref_year, lex)
     at = group.head.token.idx - sent.start_char
-    date = _event_date(clause, group.start - sent.start_char, sent.text, at, article.published)
+    paragraph = text.rfind("\n", 0, sent.start_char) + 1
+    date = _event_date(clause, group.start - sent.start_char, sent.text, at, article.published,
+                       live=bool(_LIVE_ENTRY.match(text, paragraph)) and not _perfect(group.head.token),
+                       given_year=None if article.published else _given_year(text, group.start))
     claim_ids = tuple(c.id for c in claims if c.evidence.start <= group.start and group.end <= c.evidence.end)
     evidence = _evidence(article.id, group.start, group.end, text)
     spots = _locations(sub, place, evidence, window, usable, text)

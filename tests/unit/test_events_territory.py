@@ -7,7 +7,7 @@ import pytest
 
 from fogofwar import events, nlp
 from fogofwar.clean import article_id
-from fogofwar.records import Article, Evidence, Place, PlaceMention
+from fogofwar.records import Article, Evidence, Place, PlaceMention, Quantity
 
 pytestmark = pytest.mark.model
 
@@ -88,3 +88,41 @@ def test_a_bomb_that_hit_inside_a_toll_is_the_strike() -> None:
 def test_a_state_retaking_its_own_soil_regains_territory() -> None:
     (e,) = run("Ukrainian forces liberated Balakliia after a week of fighting.", [("Balakliia", BALAKLIIA, "point")])
     assert e.sub_event_type == "Government regains territory"
+
+
+def figure(text: str, words: str, unit: str, value: float, measure: str | None = None) -> Quantity:
+    start = text.index(words)
+    return Quantity(evidence=Evidence(article_id=article_id(text), start=start, end=start + len(words), text=words),
+                    unit=unit, qualifier="exact", low=value, best=value, high=value, measure=measure)
+
+
+def run_with(text: str, quantities: list[Quantity], published: str | None = "2025-05-09") -> list:
+    return events.find_events(Article(id=article_id(text), text=text, published=published), nlp.load()(text),
+                              quantities=quantities)
+
+
+def test_figures_of_ground_held_told_with_their_own_clauses_are_claims_of_their_own() -> None:
+    text = ("Ukrainian forces now hold 960 square kilometres, the general said. That was up from the 900 "
+            "square kilometres she cited on Tuesday and the 41 settlements she announced on Thursday.")
+    found = run_with(text, [figure(text, "960 square kilometres", "km2", 960, "area_controlled_km2"),
+                            figure(text, "900 square kilometres", "km2", 900),
+                            figure(text, "41", "settlements", 41)])
+    assert all((e.event_type, e.sub_event_type) == TERRITORY for e in found)
+    assert sorted((e.date.start, e.date.precision) for e in found) == [
+        ("2025-05-03", "week"), ("2025-05-06", "day"), ("2025-05-08", "day")]
+    assert [e.territory_change for e in found if "cited" in e.evidence.text] == ["claimed_control"]
+
+
+def test_figures_joined_by_and_are_one_claim_and_a_holding_verb_is_not_repeated() -> None:
+    text = "A week earlier the general had reported 850 square kilometres and 60 settlements."
+    (e,) = run_with(text, [figure(text, "850 square kilometres", "km2", 850), figure(text, "60", "settlements", 60)])
+    assert e.evidence.text == "850 square kilometres and 60 settlements"
+    text = "Ukrainian forces held 850 square kilometres and 60 settlements, the general said."
+    found = run_with(text, [figure(text, "850 square kilometres", "km2", 850, "area_controlled_km2"),
+                            figure(text, "60", "settlements", 60, "settlements_controlled")])
+    assert len(found) == 1
+
+
+def test_settlements_counted_for_another_reason_are_no_claim_of_ground() -> None:
+    text = "The evacuation order covers 3,000 residents of 17 border settlements."
+    assert not [e for e in run_with(text, [figure(text, "17", "settlements", 17)]) if e.event_type == "Battles"]

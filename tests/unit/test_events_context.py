@@ -1,0 +1,88 @@
+"""Events: the place and date an event takes from the text around it; real parser, reports written
+for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from fogofwar import events, nlp
+from fogofwar.clean import article_id
+from fogofwar.records import Article, Evidence, Place, PlaceMention
+
+pytestmark = pytest.mark.model
+
+OREL_REGION = Place(id="o", name="Oryol Oblast", kind="adm1", country="RU", admin1="RU-ORL")
+TULA_REGION = Place(id="t", name="Tula Oblast", kind="adm1", country="RU", admin1="RU-TUL")
+YEFREMOV = Place(id="y", name="Yefremov", kind="populated", country="RU", admin1="RU-TUL", latitude=53.15,
+                 longitude=38.12)
+BOGORODITSK = Place(id="b", name="Bogoroditsk", kind="populated", country="RU", admin1="RU-TUL", latitude=53.77,
+                    longitude=38.13)
+
+
+def run(text: str, places: list[tuple[str, Place, str, int]] = (), published: str | None = "2025-05-09") -> list:
+    """``places``: (name, place, precision, occurrence)."""
+    aid = article_id(text)
+    found = []
+    for name, place, precision, occurrence in places:
+        start = -1
+        for _ in range(occurrence):
+            start = text.index(name, start + 1)
+        found.append(PlaceMention(id=f"{name}{occurrence}", evidence=Evidence(
+            article_id=aid, start=start, end=start + len(name), text=name), name=name, place=place, precision=precision))
+    return events.find_events(Article(id=aid, text=text, published=published), nlp.load()(text), places=found)
+
+
+def test_an_event_with_no_place_of_its_own_is_in_the_region_the_story_last_moved_to() -> None:
+    text = ("Fighting in Oryol region eased, officials in Oryol region said.\n"
+            "In Tula region, drones struck a fuel depot.\n"
+            "The army said its forces had advanced 3 km.")
+    found = run(text, [("Oryol region", OREL_REGION, "adm1", 1), ("Oryol region", OREL_REGION, "adm1", 2),
+                       ("Tula region", TULA_REGION, "adm1", 1)])
+    (advance,) = [e for e in found if "advanced" in e.evidence.text]
+    assert advance.place.place == TULA_REGION
+
+
+def test_a_place_named_as_the_doer_is_not_where_it_happened() -> None:
+    text = "Drones struck Tula region overnight.\nUkrainian units captured two villages, a figure disputed by Yefremov."
+    found = run(text, [("Tula region", TULA_REGION, "adm1", 1), ("Yefremov", YEFREMOV, "point", 1)])
+    (taken,) = [e for e in found if "captured" in e.evidence.text]
+    assert taken.place.place == TULA_REGION
+
+
+def test_a_happening_that_only_dates_the_event_does_not_place_it() -> None:
+    text = ("Heavy fighting went on around Yefremov. The ministry said its brigades had not been pulled back "
+            "at all since the operation near Bogoroditsk began.")
+    found = run(text, [("Yefremov", YEFREMOV, "near", 1), ("Bogoroditsk", BOGORODITSK, "near", 1)])
+    (kept,) = [e for e in found if "pulled" in e.evidence.text]
+    assert kept.flags == ("negated",) and kept.place.place == YEFREMOV
+
+
+def test_the_city_of_a_sentence_naming_no_place_is_the_settlement_named_before() -> None:
+    text = ("Russian forces shelled Yefremov on Monday.\n"
+            "An officer fighting near the city said enemy units had not been thinned out at all.")
+    found = run(text, [("Yefremov", YEFREMOV, "point", 1)])
+    (kept,) = [e for e in found if "thinned" in e.evidence.text]
+    assert kept.place.place == YEFREMOV
+
+
+def test_an_entry_of_a_live_page_happened_on_the_day_it_was_posted() -> None:
+    (e,) = run("14:20 | Governor Ivanov said a drone hit a garage in Yefremov.", [("Yefremov", YEFREMOV, "point", 1)])
+    assert (e.date.start, e.date.end, e.date.precision) == ("2025-05-09", "2025-05-09", "day")
+    (e,) = run("Governor Ivanov said a drone hit a garage in Yefremov.", [("Yefremov", YEFREMOV, "point", 1)])
+    assert e.date.precision == "week"
+
+
+def test_a_count_up_to_now_on_a_live_page_is_not_of_the_day() -> None:
+    found = run("14:20 | Nine civilians have been killed by shelling in Yefremov, he said.",
+                [("Yefremov", YEFREMOV, "point", 1)])
+    assert found and all(e.date.precision == "week" for e in found)
+
+
+def test_an_undated_text_gives_the_year_of_its_later_days_and_months() -> None:
+    text = ("On 3 March 2023, Russian forces crossed the river near Yefremov. "
+            "Ukrainian troops attacked Bogoroditsk on 9 March and again on Monday.")
+    found = run(text, [("Yefremov", YEFREMOV, "near", 1), ("Bogoroditsk", BOGORODITSK, "point", 1)], published=None)
+    assert sorted(e.date.start for e in found) == ["2023-03-03", "2023-03-09"]
+    found = run("Russian troops attacked Bogoroditsk on 9 March.", [("Bogoroditsk", BOGORODITSK, "point", 1)],
+                published=None)
+    assert [e.date.precision for e in found] == ["unknown"]
