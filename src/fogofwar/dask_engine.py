@@ -40,7 +40,7 @@ from .errors import ConfigError, InputError
 from .ingest import read_inputs, rejected
 from .pipeline import STAGES, Outcome, Resources, Summary
 from .records import Article, RawDocument, Rejected, Versions
-from .store import Store
+from .store import Store, encode
 
 __all__ = ["Engine", "connect", "ingest", "ingest_documents", "reprocess", "COORDINATOR_STAGES"]
 
@@ -161,7 +161,8 @@ class _Shipped:
 
 @dataclass(slots=True)
 class _Staged:
-    """What the stages wrote for a chunk of articles, to be stored by the coordinator."""
+    """What the stages wrote for a chunk of articles (each record as its stored JSON), to be
+    stored by the coordinator."""
 
     derived: list[tuple[str, str, list[tuple[str, str, Any]], Versions]] = field(default_factory=list)
     rejected: list[Rejected] = field(default_factory=list)
@@ -182,7 +183,8 @@ class _WorkerStore:
 
     def replace_derived_many(self, items: Iterable[tuple[str, str, Iterable[tuple[str, str, Any]], Versions]]
                              ) -> int:
-        rows = [(article_id, stage, list(records), versions) for article_id, stage, records, versions in items]
+        rows = [(article_id, stage, [(rid, kind, encode(record)) for rid, kind, record in records], versions)
+                for article_id, stage, records, versions in items]
         self.staged.derived.extend(rows)
         return sum(len(r) for _a, _s, r, _v in rows)
 
@@ -257,7 +259,7 @@ class _Stager:
         except Exception:  # noqa: BLE001 - the whole task failed: retry its articles one by one
             results = self._one_by_one(articles)
         for staged in results:
-            self.store.replace_derived_many(staged.derived)  # one transaction per chunk
+            self.store.replace_derived_many(staged.derived, encoded=True)  # one transaction per chunk
             for record in staged.rejected:
                 self.store.put_rejected(record)
         self.staged += len(articles)

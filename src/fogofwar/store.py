@@ -26,7 +26,7 @@ from .config import db_display
 from .errors import RecordError, StoreError
 from .migrations import MIGRATIONS, T
 
-__all__ = ["Store", "open_store", "engine_url", "StoredRaw", "ArticleRow", "FeedState"]
+__all__ = ["Store", "open_store", "engine_url", "encode", "StoredRaw", "ArticleRow", "FeedState"]
 
 
 def _now() -> str:
@@ -207,13 +207,14 @@ class Store:
         """Atomically replace one stage's records of one article: (record_id, kind, record)."""
         return self.replace_derived_many([(article_id, stage, records, versions)])
 
-    def replace_derived_many(self, items: Iterable[tuple[str, str, Iterable[tuple[str, str, Any]], rec.Versions]]
-                             ) -> int:
+    def replace_derived_many(self, items: Iterable[tuple[str, str, Iterable[tuple[str, str, Any]], rec.Versions]],
+                             *, encoded: bool = False) -> int:
         """:meth:`replace_derived` for several (article id, stage, records, versions) in one
-        transaction (the Dask engine stores a worker's chunk of articles at once)."""
+        transaction (the Dask engine stores a worker's chunk of articles at once). With
+        ``encoded``, each record is already its JSON (:func:`encode`, as a worker sends it)."""
         prepared = [(article_id, stage, [
             {"article_id": article_id, "stage": stage, "record_id": rid, "kind": kind,
-             "payload": _payload(record)}
+             "payload": record if encoded else _payload(record)}
             for rid, kind, record in records], json.dumps(rec.to_dict(versions), sort_keys=True))
             for article_id, stage, records, versions in items]
         with self._begin() as conn:
@@ -640,6 +641,13 @@ class Store:
 
 
 # --- row mapping -------------------------------------------------------------
+
+def encode(record: Any) -> str:
+    """A record as the store keeps it (JSON), for :meth:`Store.replace_derived_many`'s
+    ``encoded`` rows: a Dask worker encodes its records itself, which spares the
+    coordinator both the encoding and the unpickling of the records."""
+    return _payload(record)
+
 
 def _payload(record: Any) -> str:
     """A record as its stored JSON (keys sorted, UTF-8 as is): what ``rec.to_dict`` and

@@ -17,7 +17,7 @@ from fogofwar.cli import cli
 from fogofwar.config import Settings
 from fogofwar.errors import ConfigError
 from fogofwar.records import Article, Evidence, RawDocument, Rejected, Versions
-from fogofwar.store import Store, open_store
+from fogofwar.store import Store, encode, open_store
 
 from ..conftest import SAMPLES
 
@@ -51,7 +51,7 @@ def test_worker_store_serves_what_was_shipped_and_records_writes() -> None:
     written = view.replace_derived_many(iter([("a1", "places", iter([("r1", "place_mention", record)]),
                                                Versions(pipeline="x")), ("a1", "claims", iter(()), Versions(pipeline="x"))]))
     assert written == 1
-    assert view.staged.derived == [("a1", "places", [("r1", "place_mention", record)], Versions(pipeline="x")),
+    assert view.staged.derived == [("a1", "places", [("r1", "place_mention", encode(record))], Versions(pipeline="x")),
                                    ("a1", "claims", [], Versions(pipeline="x"))]
 
 
@@ -100,7 +100,7 @@ def test_a_task_that_fails_as_a_whole_is_retried_article_by_article(
         stager = dask_engine._Stager(engine, store=store, settings=Settings(db=store.db), only=["places"])
         monkeypatch.setattr(stager, "_ship", lambda _id: dask_engine._Shipped())
         writes: list[tuple[str, str]] = []
-        monkeypatch.setattr(store, "replace_derived_many", lambda items: writes.extend((a, s) for a, s, *_r in items))
+        monkeypatch.setattr(store, "replace_derived_many", lambda items, **_kw: writes.extend((a, s) for a, s, *_r in items))
         stager.submit([good, bad])
         stager.drain()
         assert writes == [(good.id, "places")]
