@@ -72,6 +72,9 @@ class EventLexicon:
     fixed: frozenset[str]
     defer: frozenset[str]
     casualty: frozenset[str]
+    naming: frozenset[str]
+    blaming: frozenset[str]
+    time_nouns: frozenset[str]
 
 
 @functools.cache
@@ -97,7 +100,8 @@ def lexicon() -> EventLexicon:
         particles={k: frozenset(v) for k, v in raw["only_with_particle"].items()},
         objects={k: frozenset(v) for k, v in raw["only_with_object"].items() if not k.startswith("_")},
         fixed=frozenset(raw["fixed_subtype"]["cues"]), defer=frozenset(raw["defer_to_argument"]["lemmas"]),
-        casualty=frozenset(raw["casualty_only"]["lemmas"]))
+        casualty=frozenset(raw["casualty_only"]["lemmas"]), naming=frozenset(raw["references"]["naming"]),
+        blaming=frozenset(raw["references"]["blaming"]), time_nouns=frozenset(raw["references"]["time_nouns"]))
 
 
 # --- cues and their grouping into events ---------------------------------------------------
@@ -469,7 +473,8 @@ def _evidence(article_id: str, start: int, end: int, text: str) -> Evidence:
 
 # --- date and flags ----------------------------------------------------------------------
 
-def resolve_date(sentence: str, published: str | None, *, live: bool = False, given_year: int | None = None) -> DateValue:
+def resolve_date(sentence: str, published: str | None, *, live: bool = False,
+                 given_year: int | None = None) -> DateValue:
     """The event's date from the sentence's own time words (``dates.resolve``); with none,
     a week before publication (it was reported, so it happened by then), or the day of
     publication for an entry of a live page (``live``) that speaks of no longer span; in an
@@ -615,6 +620,9 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     # actor words inside a place's name ("Moscow region governor") name no actor; metonyms do
     blocked = datelines + [(p.evidence.start, p.evidence.end) for p in places
                            if p.kind in ("toponym", "nested", "facility") and " " in p.evidence.text.strip()]
+    # who says it is no party to what is said ("Putin said Ukraine had tried to strike the plant,
+    # an accusation Kyiv rejected"): the reporting side comes from the claim, when no actor is named
+    blocked += [(c.claimant.evidence.start, c.claimant.evidence.end) for c in claims if c.claimant.evidence]
     usable = [p for p in places if p.place is not None and p.kind not in ("demonym", "metonym")
               and not p.evidence.text.isupper() and not any(s <= p.evidence.start < e for s, e in datelines)
               and not _the_doer(p, doc)]
@@ -632,14 +640,15 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
             told += _figure_groups(sent, quantities)
         found.extend((group, sent, i) for group in told)
     paragraph_of = {id(g): text.rfind("\n", 0, sent.start_char) for g, sent, _ in found}
-    kept = {id(g) for g in _drop_tolls([g for g, _, _ in found], paragraph_of, lex)}
+    dropped, means = _references(found, paragraph_of, text, lex)
+    kept = {id(g) for g in _drop_tolls([g for g, _, _ in found if id(g) not in dropped], paragraph_of, lex)}
     out: list[Event] = []
     for group, sent, i in found:
         if id(group) in kept:
             others = [(g.start, g.end) for g, s, _ in found if s is sent and g is not group]
             window = (sent.start_char, _colon_list_end(sents, i, text))
             out.extend(_events_of(group, sent, article, usable, blocked, claims, quantities, others, window,
-                                  ref_year, versions, lex))
+                                  ref_year, versions, lex, means.get(id(group))))
     return out
 
 
@@ -647,6 +656,30 @@ def _figure_groups(sent: Any, quantities: Sequence[Quantity]) -> list[_Group]:
     """Figures of ground held in a sentence that tells of no taking or holding by a verb."""
     return [_Group(cue, [cue], start, end) for cue, start, end in
             ((_Cue(tok, _FIGURE, "Battles", _TERRITORY), s, e) for tok, s, e in control_figures(sent, quantities))]
+
+
+def _references(found: list[tuple[_Group, Any, int]], paragraph_of: dict[int, int], text: str,
+                lex: EventLexicon) -> tuple[set[int], dict[int, tuple[str, str]]]:
+    """Nouns that refer back to an event ("called the incursion a terrorist act", "two weeks into
+    the incursion", "he blamed Ukrainian strikes") report none; a blamed means is the means of
+    the events the sentence before told in its paragraph. Returns the groups to drop and the
+    (type, sub-type) those events take."""
+    dropped: set[int] = set()
+    means: dict[int, tuple[str, str]] = {}
+    for group, _sent, i in found:
+        tok = group.head.token
+        if tok.pos_ != "NOUN" or _own_year(tok):
+            continue
+        verb = tok.head.head if tok.dep_ == "pobj" else tok.head  # "blamed it on shelling", "weeks into the war"
+        if ((tok.dep_ == "pobj" and tok.head.lower_ == "into" and verb.lemma_.lower() in lex.time_nouns)
+                or (tok.dep_ in ("dobj", "oprd") and verb.lemma_.lower() in lex.naming)):
+            dropped.add(id(group))
+        elif verb.lemma_.lower() in lex.blaming and (tok.dep_ == "dobj" or tok.head.lower_ == "on"):
+            dropped.add(id(group))
+            etype, sub, _ = _typed(group, text, lex)
+            means.update((id(g), (etype, sub)) for g, _s, j in found
+                         if j == i - 1 and paragraph_of[id(g)] == paragraph_of[id(group)])
+    return dropped, means
 
 
 def _the_doer(mention: PlaceMention, doc: Any) -> bool:
@@ -665,9 +698,11 @@ def _colon_list_end(sents: list[Any], i: int, text: str) -> int:
 def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMention],
                blocked: Sequence[tuple[int, int]], claims: Sequence[Claim], quantities: Sequence[Quantity],
                others: Sequence[tuple[int, int]], window: tuple[int, int], ref_year: int | None,
-               versions: Versions, lex: EventLexicon) -> list[Event]:
+               versions: Versions, lex: EventLexicon, means: tuple[str, str] | None = None) -> list[Event]:
     text = article.text
     etype, sub, cue = _typed(group, text, lex)
+    if means is not None and means[0] == etype:
+        sub = means[1]  # "... had been destroyed. He blamed Ukrainian air strikes."
     clause = text[group.start:group.end]
     place = _place(group, sent, usable, text, others)
     named = named_actors(group, sent, article.id, lex, blocked)

@@ -7,7 +7,7 @@ import pytest
 
 from fogofwar import events, nlp
 from fogofwar.clean import article_id
-from fogofwar.records import Article, Evidence, Place, PlaceMention
+from fogofwar.records import Article, Claim, Claimant, Evidence, Place, PlaceMention
 
 pytestmark = pytest.mark.model
 
@@ -27,8 +27,9 @@ def run(text: str, places: list[tuple[str, Place, str, int]] = (), published: st
         start = -1
         for _ in range(occurrence):
             start = text.index(name, start + 1)
-        found.append(PlaceMention(id=f"{name}{occurrence}", evidence=Evidence(
-            article_id=aid, start=start, end=start + len(name), text=name), name=name, place=place, precision=precision))
+        evidence = Evidence(article_id=aid, start=start, end=start + len(name), text=name)
+        found.append(PlaceMention(id=f"{name}{occurrence}", evidence=evidence, name=name, place=place,
+                                  precision=precision))
     return events.find_events(Article(id=aid, text=text, published=published), nlp.load()(text), places=found)
 
 
@@ -86,3 +87,51 @@ def test_an_undated_text_gives_the_year_of_its_later_days_and_months() -> None:
     found = run("Russian troops attacked Bogoroditsk on 9 March.", [("Bogoroditsk", BOGORODITSK, "point", 1)],
                 published=None)
     assert [e.date.precision for e in found] == ["unknown"]
+
+
+def claim_of(text: str, who: str, side: str, *, whole: str | None = None) -> Claim:
+    start, said = text.index(who), whole or text
+    at = text.index(said)
+    return Claim(id=who, evidence=Evidence(article_id=article_id(text), start=at, end=at + len(said), text=said),
+                 cue="said", claimant=Claimant(name=who, kind="person", side=side, evidence=Evidence(
+                     article_id=article_id(text), start=start, end=start + len(who), text=who)))
+
+
+def test_who_says_it_is_no_party_to_what_is_said() -> None:
+    text = "Russian President Ivanov said Ukraine had tried to strike a power station in Yefremov, which Kyiv denied."
+    aid = article_id(text)
+    claims = [claim_of(text, "Russian President Ivanov", "RU"), claim_of(text, "Kyiv", "UA", whole="which Kyiv denied")]
+    places = [PlaceMention(id="y", evidence=Evidence(article_id=aid, start=text.index("Yefremov"),
+                                                     end=text.index("Yefremov") + 8, text="Yefremov"),
+                           name="Yefremov", place=YEFREMOV, precision="point")]
+    (e,) = events.find_events(Article(id=aid, text=text, published="2025-05-09"), nlp.load()(text), places=places,
+                              claims=claims)
+    assert e.actor1.side == "UA" and e.actor2 is None
+
+
+@pytest.mark.parametrize("text", [
+    "The Kremlin has called the incursion a provocation.",
+    "Three weeks into the offensive, officials are counting the cost.",
+])
+def test_a_noun_that_names_or_dates_by_an_event_reports_none(text: str) -> None:
+    assert run(text) == []
+
+
+def test_a_blamed_means_is_the_means_of_the_events_told_before() -> None:
+    text = ("The governor wrote that the rail bridge at Yefremov had been destroyed. "
+            "He blamed Ukrainian air strikes with long-range missiles.")
+    (e,) = run(text, [("Yefremov", YEFREMOV, "point", 1)])
+    assert (e.sub_event_type, e.place.place) == ("Air/drone strike", YEFREMOV)
+
+
+def test_attacks_on_communities_are_shelling_of_civilians() -> None:
+    text = "Local officials counted 19 Russian attacks on border communities around Yefremov over the past day."
+    (e,) = run(text, [("Yefremov", YEFREMOV, "near", 1)])
+    assert (e.event_type, e.sub_event_type) == ("Explosions/Remote violence", "Shelling/artillery/missile attack")
+    assert (e.actor1.side, e.actor2.name) == ("RU", "Civilians (Russia)")
+
+
+def test_a_state_of_high_alert_is_a_strategic_development() -> None:
+    (e,) = run("Air defences around Yefremov will stay on high alert through the weekend.",
+               [("Yefremov", YEFREMOV, "near", 1)])
+    assert (e.event_type, e.sub_event_type, e.flags) == ("Strategic developments", "Other", ("future",))
