@@ -163,12 +163,61 @@ def _closeness(r: _Report, cluster: list[_Report]) -> tuple[float, float]:
     return float(days), dist
 
 
+class _Clusters:
+    """The events built so far, with an index from each day to the events whose dated
+    reports cover it. A dated report can join an event only if every dated report of that
+    event overlaps its dates, so it is checked against those events and the undated ones
+    alone, not against every event of the block (which grows with the archive)."""
+
+    MAX_SPAN_DAYS = 400  # a report vaguer than this is checked against every event
+
+    def __init__(self) -> None:
+        self.items: list[list[_Report]] = []
+        self._by_day: dict[dt.date, set[int]] = {}
+        self._undated: set[int] = set()
+
+    def add(self, r: _Report) -> None:
+        self.items.append([r])
+        self._undated.add(len(self.items) - 1)
+        self._index(len(self.items) - 1, r)
+
+    def append(self, i: int, r: _Report) -> None:
+        self.items[i].append(r)
+        self._index(i, r)
+
+    def candidates(self, r: _Report) -> list[int]:
+        """The events ``r`` may join, in the order they were made (a superset)."""
+        days = self._days(r, slack=0)
+        if days is None:
+            return list(range(len(self.items)))
+        found = set(self._undated)
+        for day in days:
+            found |= self._by_day.get(day, set())
+        return sorted(found)
+
+    def _index(self, i: int, r: _Report) -> None:
+        # an event stays a candidate for every report until one of its reports has days
+        # to index: a report that joins it must overlap those days anyway
+        days = self._days(r, slack=DATE_SLACK_DAYS)
+        if days is None:
+            return
+        self._undated.discard(i)
+        for day in days:
+            self._by_day.setdefault(day, set()).add(i)
+
+    def _days(self, r: _Report, *, slack: int) -> list[dt.date] | None:
+        if r.first is None or r.last is None or r.first > r.last or (r.last - r.first).days > self.MAX_SPAN_DAYS:
+            return None
+        start = r.first - dt.timedelta(days=slack)
+        return [start + dt.timedelta(days=n) for n in range((r.last - r.first).days + 2 * slack + 1)]
+
+
 def merge_events(events: Sequence[tuple[Event, str]], *, same: Collection[tuple[str, str]] = (),
                  apart: Collection[tuple[str, str]] = ()) -> list[LedgerEvent]:
     """Merge one block's events (all with the same flags), given with their canonical article
     ids; ``same`` and ``apart`` are pairs of event ids an analyst said are one event, or not."""
     reports = sorted((_report(e, origin) for e, origin in events), key=lambda r: r.order)
-    clusters: list[list[_Report]] = []
+    clusters = _Clusters()
     notes: dict[str, str] = {}
     partners: dict[str, set[str]] = {}
     for a, b in same:
@@ -183,10 +232,12 @@ def merge_events(events: Sequence[tuple[Event, str]], *, same: Collection[tuple[
 
     def joined(r: _Report) -> bool:
         """Join the cluster of a report an analyst marked as the same event, if any."""
-        for c in clusters:
-            if any(m.event.id in partners.get(r.event.id, ()) for m in c) \
+        if r.event.id not in partners:
+            return False
+        for i, c in enumerate(clusters.items):
+            if any(m.event.id in partners[r.event.id] for m in c) \
                     and not any(frozenset((r.event.id, m.event.id)) in kept_apart for m in c):
-                c.append(r)
+                clusters.append(i, r)
                 notes[r.event.id] = "joined by an analyst's correction"
                 return True
         return False
@@ -197,24 +248,25 @@ def merge_events(events: Sequence[tuple[Event, str]], *, same: Collection[tuple[
     for r in (r for r in reports if r.precise or flagged):
         if joined(r):
             continue
-        fits = [c for c in clusters if all(why_not(r, m) is None for m in c)]
+        fits = [i for i in clusters.candidates(r) if all(why_not(r, m) is None for m in clusters.items[i])]
         if fits:
-            min(fits, key=lambda c: _closeness(r, c)).append(r)
+            clusters.append(min(fits, key=lambda i: _closeness(r, clusters.items[i])), r)
         else:
-            clusters.append([r])
+            clusters.add(r)
     for r in (r for r in reports if not (r.precise or flagged)):
         if joined(r):
             continue
-        fits = [c for c in clusters if all(why_not(r, m) is None and _alike(r, m) for m in c)]
+        fits = [i for i in clusters.candidates(r)
+                if all(why_not(r, m) is None and _alike(r, m) for m in clusters.items[i])]
         if len(fits) > 1:  # prefer the one event that a copy of its article tells in the same words
-            fits = [c for c in fits if any(_same_words(r, m) for m in c)] or fits
+            fits = [i for i in fits if any(_same_words(r, m) for m in clusters.items[i])] or fits
         if len(fits) == 1:
-            fits[0].append(r)
+            clusters.append(fits[0], r)
             continue
         if len(fits) > 1:
             notes[r.event.id] = f"kept apart: {len(fits)} events could be the one it reports"
-        clusters.append([r])
-    return [_ledger_event(sorted(c, key=lambda r: r.order), notes) for c in clusters]
+        clusters.add(r)
+    return [_ledger_event(sorted(c, key=lambda r: r.order), notes) for c in clusters.items]
 
 
 def _ledger_event(members: list[_Report], notes: dict[str, str]) -> LedgerEvent:

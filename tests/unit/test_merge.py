@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import itertools
+import random
 
+import pytest
+
+from fogofwar import merge as merge_mod
 from fogofwar.merge import merge_events
 from fogofwar.records import Actor, DateValue, Event, Evidence, Place, PlaceMention, Quantity
 
@@ -17,7 +21,7 @@ _n = itertools.count()
 def event(article: str, *, place: Place | None = TOWN, precision: str = "point", day: str | None = "2024-09-02",
           date_precision: str = "day", sub: str = "Air/drone strike", etype: str = "Explosions/Remote violence",
           attacker: str = "UA", text: str = "a drone hit a depot", deaths: Quantity | None = None,
-          change: str = "none") -> Event:
+          change: str = "none", flags: tuple[str, ...] = ()) -> Event:
     n = next(_n)
     ev = Evidence(article_id=article, start=n * 10, end=n * 10 + len(text), text=text)
     mention = None if place is None else PlaceMention(id=f"m{n}", evidence=ev, name=place.name, place=place,
@@ -25,7 +29,7 @@ def event(article: str, *, place: Place | None = TOWN, precision: str = "point",
     return Event(id=f"e{n:03d}", evidence=ev, event_type=etype, sub_event_type=sub,
                  actor1=Actor(name="forces", side=attacker), place=mention,
                  date=DateValue(start=day, end=day, precision=date_precision) if day else DateValue(),
-                 quantities=(deaths,) if deaths else (), territory_change=change)
+                 quantities=(deaths,) if deaths else (), territory_change=change, flags=flags)
 
 
 def groups(events: list[tuple[Event, str]]) -> set[frozenset[str]]:
@@ -105,3 +109,29 @@ def test_the_result_does_not_depend_on_input_order() -> None:
     expected = groups(items)
     for perm in itertools.permutations(items):
         assert groups(list(perm)) == expected
+
+
+def test_the_day_index_finds_what_checking_every_event_finds(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Merging through the index of days gives the events that checking each report against
+    every event of the block gives, on random blocks of dated, vague and undated reports."""
+    rng = random.Random(7)
+    places = [(TOWN, "point"), (NEIGHBOUR, "point"), (FAR_TOWN, "point"), (TOWN, "near"), (REGION, "adm1"), (None, "point")]
+    merged_rounds = 0
+    for _round in range(40):
+        events = []
+        flags = ("future",) if _round % 3 == 0 else ()  # a block of flagged statements merges otherwise
+        for n in range(rng.randint(2, 30)):
+            place, precision = rng.choice(places)
+            day = rng.choice([None, *(f"2024-09-{d:02d}" for d in range(1, 8))])
+            date_precision = rng.choice(["day", "day", "days", "week", "month"]) if day else "unknown"
+            events.append((event(rng.choice("ABCD"), place=place, precision=precision, day=day,
+                                 date_precision=date_precision, attacker=rng.choice(["UA", "RU", "unknown"]),
+                                 text=rng.choice(["a drone hit a depot", "drones struck the depot", "a blast"]),
+                                 flags=flags), rng.choice("ABCD")))
+        indexed = [le.event_ids for le in merge_events(events)]
+        with monkeypatch.context() as m:
+            m.setattr(merge_mod._Clusters, "candidates", lambda self, _r: list(range(len(self.items))))
+            every = [le.event_ids for le in merge_events(events)]
+        assert indexed == every
+        merged_rounds += any(len(ids) > 1 for ids in indexed)
+    assert merged_rounds >= 10  # the blocks did merge reports: the comparison is not vacuous
