@@ -75,6 +75,8 @@ class EventLexicon:
     naming: frozenset[str]
     blaming: frozenset[str]
     time_nouns: frozenset[str]
+    occasions: tuple[frozenset[str], frozenset[str]]  # "the first time": the nouns and their qualifiers
+    habitual: frozenset[str]
 
 
 @functools.cache
@@ -89,7 +91,7 @@ def lexicon() -> EventLexicon:
         actors.append(_ActorWords(words, a["canonical"], a["side"], a["inter"], pattern))
     nouns = {k: tuple(v) for k, v in raw["noun_cues"].items()}
     phrases = sorted(nouns, key=len, reverse=True)
-    flags = raw["flags"]
+    flags, refs = raw["flags"], raw["references"]
     return EventLexicon(
         version=f"{raw['version']}-{digest}", verbs={k: tuple(v) for k, v in raw["verb_cues"].items()},
         nouns=nouns, noun_pattern=re.compile(r"\b(?:" + "|".join(re.escape(p) for p in phrases) + r")(?:e?s)?\b"),
@@ -100,8 +102,10 @@ def lexicon() -> EventLexicon:
         particles={k: frozenset(v) for k, v in raw["only_with_particle"].items()},
         objects={k: frozenset(v) for k, v in raw["only_with_object"].items() if not k.startswith("_")},
         fixed=frozenset(raw["fixed_subtype"]["cues"]), defer=frozenset(raw["defer_to_argument"]["lemmas"]),
-        casualty=frozenset(raw["casualty_only"]["lemmas"]), naming=frozenset(raw["references"]["naming"]),
-        blaming=frozenset(raw["references"]["blaming"]), time_nouns=frozenset(raw["references"]["time_nouns"]))
+        casualty=frozenset(raw["casualty_only"]["lemmas"]), naming=frozenset(refs["naming"]),
+        blaming=frozenset(refs["blaming"]), time_nouns=frozenset(refs["time_nouns"]),
+        occasions=(frozenset(refs["occasions"]["nouns"]), frozenset(refs["occasions"]["words"])),
+        habitual=frozenset(refs["habitual"]))
 
 
 # --- cues and their grouping into events ---------------------------------------------------
@@ -668,6 +672,8 @@ def _references(found: list[tuple[_Group, Any, int]], paragraph_of: dict[int, in
     means: dict[int, tuple[str, str]] = {}
     for group, _sent, i in found:
         tok = group.head.token
+        if _an_occasion(tok, lex) or _habitual(tok, lex):
+            dropped.add(id(group))
         if tok.pos_ != "NOUN" or _own_year(tok):
             continue
         verb = tok.head.head if tok.dep_ == "pobj" else tok.head  # "blamed it on shelling", "weeks into the war"
@@ -680,6 +686,21 @@ def _references(found: list[tuple[_Group, Any, int]], paragraph_of: dict[int, in
             means.update((id(g), (etype, sub)) for g, _s, j in found
                          if j == i - 1 and paragraph_of[id(g)] == paragraph_of[id(group)])
     return dropped, means
+
+
+def _an_occasion(tok: Any, lex: EventLexicon) -> bool:
+    """"It is the first time since 1945 that foreign troops have held its soil": a comparison."""
+    nouns, words = lex.occasions
+    return tok.dep_ in ("relcl", "acl") and tok.head.lemma_.lower() in nouns and any(
+        c.lower_ in words for c in tok.head.children)
+
+
+def _habitual(tok: Any, lex: EventLexicon) -> bool:
+    """"Kharkiv has been bombarded almost daily since 2022": a pattern, not one event."""
+    pred = _predicate(tok)
+    now = pred.tag_ in ("VBZ", "VBP") or any(c.dep_ in ("aux", "auxpass") and c.lower_ in ("has", "have", "is", "are")
+                                             for c in pred.children)
+    return now and any(c.dep_ == "advmod" and c.lower_ in lex.habitual for c in pred.children)
 
 
 def _the_doer(mention: PlaceMention, doc: Any) -> bool:

@@ -135,3 +135,29 @@ def test_a_state_of_high_alert_is_a_strategic_development() -> None:
     (e,) = run("Air defences around Yefremov will stay on high alert through the weekend.",
                [("Yefremov", YEFREMOV, "near", 1)])
     assert (e.event_type, e.sub_event_type, e.flags) == ("Strategic developments", "Other", ("future",))
+
+
+@pytest.mark.parametrize("text", [
+    "It was the first time since 1945 that foreign soldiers had held ground near Yefremov.",
+    "The last time enemy troops captured Yefremov was in 1941.",
+    "Yefremov has been shelled almost daily since the spring.",
+])
+def test_a_comparison_or_a_pattern_is_no_event(text: str) -> None:
+    found = run(text, [("Yefremov", YEFREMOV, "point", 1)])
+    assert not [e for e in found if not e.flags], [(e.evidence.text, e.flags) for e in found]
+
+
+def test_shelled_repeatedly_on_one_day_is_still_an_event() -> None:
+    (e,) = run("Russian artillery shelled Yefremov repeatedly on Monday.", [("Yefremov", YEFREMOV, "point", 1)])
+    assert e.sub_event_type == "Shelling/artillery/missile attack" and e.flags == ()
+
+
+@pytest.mark.parametrize(("text", "sub"), [
+    ("Ukrainian units overran two Russian positions near Bogoroditsk.", "Non-state actor overtakes territory"),
+    ("Russian troops regained the village of Bogoroditsk.", "Government regains territory"),
+    ("A heavy barrage hit Bogoroditsk overnight.", "Shelling/artillery/missile attack"),
+    ("A brief firefight broke out near Bogoroditsk on Sunday.", "Armed clash"),
+])
+def test_more_of_the_words_of_war_reporting(text: str, sub: str) -> None:
+    found = run(text, [("Bogoroditsk", BOGORODITSK, "near", 1)])
+    assert [e.sub_event_type for e in found] == [sub]

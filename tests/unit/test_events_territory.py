@@ -50,7 +50,7 @@ def test_fighting_without_ground_changing_hands_stays_a_clash() -> None:
 
 @pytest.mark.parametrize("text", [
     "Kyiv had lost more than 300 soldiers in Tula region since the spring, the ministry said.",
-    "About 40 skirmishes took place along the front line in Tula region overnight.",
+    "About 40 incidents took place along the front line in Tula region overnight.",
 ])
 def test_a_place_the_verb_happens_in_is_not_ground_it_takes(text: str) -> None:
     found = run(text, [("Tula region", TULA_REGION, "adm1")])
