@@ -6,103 +6,29 @@ source told Reuters"), or "according to X". The claimant is looked up in the
 registry (editable data); one the registry does not know is still kept, with
 its role, kind and side taken from its own words ("a Ukrainian-born pro-Russian
 military blogger" → RU, blogger) and otherwise ``unknown``: no side is guessed.
-A pronoun subject ("he said") continues the last named claimant of its kind.
+A pronoun subject ("he said", "it said") continues the claimant it stands for; a
+document that speaks ("the statement said") speaks for its author. What a claimant
+phrase says of itself lives in :mod:`fogofwar.claimants`.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import functools
 import hashlib
-import json
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from importlib import resources
 from typing import Any
 
 from . import dates, places as places_mod
+from .claimants import (ClaimLexicon, Context, display_name, fold, kind_from_words, lexicon, name_descriptions,
+                        registry_entry, role_of, side_from_places, side_from_words)
 from .records import Article, Claim, Claimant, DateValue, Evidence, PlaceMention, Quantity, Versions
 
 __all__ = ["find_claims", "lexicon", "ClaimLexicon"]
 
-_PRONOUNS = {"he": "person", "she": "person", "they": None, "it": None, "we": None, "i": "person"}
-
-
-@dataclass(frozen=True, slots=True)
-class _Entry:
-    canonical: str
-    kind: str
-    side: str
-    role: str | None
-
-
-@dataclass(frozen=True, slots=True)
-class ClaimLexicon:
-    version: str
-    cues: dict[str, str]
-    cue_forms: dict[str, str]  # inflected form -> cue lemma, for words the lemmatizer gets wrong ("hoped")
-    deny: frozenset[str]
-    hedges: tuple[tuple[str, str], ...]
-    side_cues: tuple[tuple[str, str], ...]
-    third_party: re.Pattern[str]  # words of bodies and countries outside the war; UPPER-CASE ones as written
-    kind_cues: tuple[tuple[str, str], ...]
-    anonymous_markers: tuple[str, ...]
-    outlet_verbs: frozenset[str]
-    registry: dict[str, _Entry]  # casefolded name -> entry
-    official_words: re.Pattern[str]  # titles and bodies that speak for a place's authorities
-    local_words: re.Pattern[str]  # "local", "regional": officials of the place the sentence is about
-    side_words: re.Pattern[str]  # the side cues, longest first, as one pattern
-    side_cues_map: dict[str, str]
-
-
-@functools.cache
-def lexicon() -> ClaimLexicon:
-    raw = json.loads(resources.files("fogofwar").joinpath("data/claims.json").read_text("utf-8"))
-    digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:8]
-    registry = {}
-    for item in raw["registry"]:
-        entry = _Entry(item["canonical"], item["kind"], item["side"], item.get("role"))
-        for name in item["names"]:
-            registry[name.casefold()] = entry
-    longest_first = lambda d: tuple(sorted(d.items(), key=lambda kv: -len(kv[0])))  # noqa: E731
-    return ClaimLexicon(
-        version=f"{raw['version']}-{digest}", cues=dict(raw["cue_lemmas"]),
-        cue_forms=_inflections(raw["cue_lemmas"]), deny=frozenset(raw["deny_lemmas"]),
-        hedges=longest_first(raw["hedges"]), side_cues=longest_first(raw["side_cues"]),
-        # kind cues are tried in file order: the first listed wins ("military blogger" is a blogger)
-        third_party=_third_party_pattern(raw["third_party_cues"]), kind_cues=tuple(raw["kind_cues"].items()),
-        anonymous_markers=tuple(raw["anonymous_markers"]), outlet_verbs=frozenset(raw["outlet_verbs"]),
-        registry=registry, official_words=_words_pattern(raw["official_words"]),
-        local_words=_words_pattern(raw["local_words"]), side_cues_map=dict(raw["side_cues"]),
-        side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
-            re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I))
-
-
-def _inflections(lemmas: dict[str, str]) -> dict[str, str]:
-    """The regular forms of each cue lemma: hope -> hopes, hoped, hoping; deny -> denies, denied."""
-    forms: dict[str, str] = {}
-    for lemma in lemmas:
-        if lemma.endswith("e"):
-            stems = (lemma + "s", lemma + "d", lemma[:-1] + "ing")
-        elif lemma.endswith("y") and lemma[-2:-1] not in "aeiou":
-            stems = (lemma[:-1] + "ies", lemma[:-1] + "ied", lemma + "ing")
-        else:
-            stems = (lemma + ("es" if lemma.endswith(("s", "sh", "ch", "x")) else "s"), lemma + "ed", lemma + "ing")
-        for form in (lemma, *stems):
-            forms.setdefault(form, lemma)
-    return forms
-
-
-def _third_party_pattern(words: list[str]) -> re.Pattern[str]:
-    """Whole words, any case, except acronyms written in capitals ("US" is not "us")."""
-    parts = [(w.strip(), w.strip().isupper()) for w in sorted(words, key=len, reverse=True) if w.strip()]
-    alternatives = "|".join(re.escape(w) if upper else f"(?i:{re.escape(w)})" for w, upper in parts)
-    return re.compile(rf"(?<![\w-])(?:{alternatives})(?![\w-])")
-
-
-def _words_pattern(words: list[str]) -> re.Pattern[str]:
-    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
+_PRONOUNS = {"he": "person", "she": "person", "they": None, "it": None, "we": None, "i": "person",
+             "his": "person", "her": "person", "its": None, "their": None}  # possessives: "its statement said"
 
 
 @dataclass(frozen=True, slots=True)
@@ -238,8 +164,9 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
             objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
             if objs:
-                yield _Attribution(tok, _phrase(objs[0]), "according_to", "asserts", None,
-                                   scope=_scope(objs[0]), how="according", **where)
+                source, how = _author(objs[0], "according", lex)
+                yield _Attribution(tok, _phrase(source), "according_to", "asserts", None,
+                                   scope=_scope(source), how=how, **where)
             continue
         lemma = _cue_lemma(tok, lex) if tok.pos_ in ("VERB", "AUX") else None
         if lemma is None or (tok.tag_ == "VBN" and tok.dep_ in ("amod", "acl")):
@@ -249,6 +176,7 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         subj, how = _claimant_token(tok)
         if subj is None:
             continue
+        subj, how = _author(subj, how, lex)
         via = None
         if lemma in lex.outlet_verbs:
             objs = [c for c in tok.children if c.dep_ in ("dobj", "dative") and c.ent_type_ in ("ORG", "GPE", "PERSON")]
@@ -257,6 +185,23 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         words = (tok.idx, tok.idx + len(tok)) if how == "shared" else None
         yield _Attribution(tok, _phrase(subj), lex.cues[lemma], stance, via, scope=_scope(subj), how=how,
                            words=words, **where)
+
+
+def _author(subj: Any, how: str, lex: ClaimLexicon) -> tuple[Any, str]:
+    """Who issued a document that speaks: "the ministry's statement said" -> the ministry, "a statement
+    from X" -> X, "its statement" -> "its"; "the statement said" refers back to the last claimant."""
+    if subj.lemma_.lower() not in lex.document_words:
+        return subj, how
+    for child in subj.children:
+        if child.dep_ == "poss":
+            return child, how
+        if child.dep_ in ("prep", "agent") and child.lower_ in ("from", "by", "of"):
+            objs = [c for c in child.children if c.dep_ == "pobj"]
+            if objs:
+                return objs[0], how
+    if any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
+        return subj, "document"
+    return subj, how
 
 
 def _outlet_name(tok: Any) -> str:
@@ -288,145 +233,18 @@ def _claimant_token(verb: Any) -> tuple[Any, str]:
     return (agents[0], "agent") if agents else (None, "")
 
 
-def _ents(span: Any) -> list[tuple[int, int, str, str]]:
-    """(start, end, label, text) of the entities inside ``span``; the Doc's are read once
-    (Span.ents builds new Span objects on every access)."""
-    doc = span.doc
-    cached = doc.user_data.get("fogofwar_claim_ents")
-    if cached is None:
-        cached = tuple((e.start_char, e.end_char, e.label_, e.text) for e in doc.ents)
-        doc.user_data["fogofwar_claim_ents"] = cached
-    return [e for e in cached if span.start_char <= e[0] and e[1] <= span.end_char]
-
-
-def _registry_entry(span: Any, lex: ClaimLexicon) -> _Entry | None:
-    """The registry entry the claimant phrase names: the whole phrase ("Russia's defence
-    ministry", "Moscow") or a person named in it ("Belgorod governor Vyacheslav Gladkov")."""
-    folded = _fold(span.text).removeprefix("the ")
-    if folded in lex.registry:
-        return lex.registry[folded]
-    for _start, _end, label, text in _ents(span):
-        entry = lex.registry.get(_fold(text))
-        if label == "PERSON" and entry is not None:
-            return entry
-    root = span.root  # a name the tagger did not take for a person ("Commander-in-chief Oleksandr Syrskyi")
-    if root.pos_ == "PROPN":
-        run = [t for t in span if t.pos_ == "PROPN" and t.i <= root.i and not any(
-            u.pos_ != "PROPN" for u in span.doc[t.i:root.i])]
-        for name in (span.doc[run[0].i:root.i + 1].text if run else root.text, root.text):
-            if _fold(name) in lex.registry and lex.registry[_fold(name)].kind == "person":
-                return lex.registry[_fold(name)]
-    return None
-
-
-def _fold(text: str) -> str:
-    return re.sub(r"\s+", " ", text.replace("’", "'").replace(" 's", "'s").casefold()).strip()
-
-
-def _side_from_words(text: str, lex: ClaimLexicon) -> str:
-    folded = " " + text.casefold() + " "
-    for cue, side in lex.side_cues:  # longest first: "pro-russian" before "russian"
-        if re.search(rf"(?<![\w-]){re.escape(cue)}(?![\w-])", folded):
-            return side
-    if lex.third_party.search(text):
-        return "third_party"
-    return "unknown"
-
-
-def _kind_from_words(span: Any, text: str, lex: ClaimLexicon, sent_text: str) -> str:
-    folded = text.casefold()
-    if any(m in sent_text.casefold() for m in lex.anonymous_markers) and not any(
-            t.ent_type_ == "PERSON" for t in span):
-        return "anonymous"
-    named = any(t.ent_type_ == "PERSON" for t in span)
-    for cue, kind in lex.kind_cues:
-        if re.search(rf"\b{re.escape(cue)}\b", folded):
-            if named and kind in ("anonymous", "institution", "government", "military"):
-                continue  # "official Ivan Petrov", "air force commander Ivan Petrov": a named person
-            return kind
-    if any(t.ent_type_ == "PERSON" for t in span):
-        return "person"
-    if any(t.ent_type_ in ("ORG", "NORP") for t in span):
-        return "institution"
-    if any(t.ent_type_ == "GPE" for t in span):
-        return "government"
-    return "unknown"
-
-
-def _role(span: Any) -> str | None:
-    """The words around a named person in the claimant phrase, as written:
-    "Interior Minister Ihor Klymenko", "Yuri Podolyaka, a ... military blogger"."""
-    people = [e for e in _ents(span) if e[2] == "PERSON"]
-    if not people:
-        return None
-    p_start, p_end = people[0][0], people[0][1]
-    text = span.text  # not span.doc.text: that joins the whole document again on every call
-    before = text[:p_start - span.start_char]
-    after = text[p_end - span.start_char:]
-    role = before if len(before.strip()) >= len(after.strip()) else after
-    role = re.sub(r"^[\s,;:(]*(?:(?:a|an|the)\s+)?|[\s,;:)]*$", "", role, flags=re.I)
-    role = re.sub(r"(?:'s|’s)$", "", role).strip()
-    return role or None
-
-
-@dataclass(frozen=True, slots=True)
-class _Context:
-    """What the rest of the article says about claimants: descriptions and places."""
-
-    descriptions: dict[str, list[Any]]  # casefolded name -> Spans describing it
-    places: tuple[tuple[int, int, str], ...]  # (start, end, ISO country) of resolved place mentions
-    text: str = ""  # the article's text (the parsed Doc's, read once)
-
-
-def _descriptions(doc: Any) -> dict[str, list[Any]]:
-    """Appositions and relative clauses that describe a name: "Dozorny, the author of a
-    pro-war Russian channel, ..." -> {"dozorny": [that apposition's Span]}."""
-    out: dict[str, list[Any]] = {}
-    for tok in doc:  # "President of Ukraine Volodymyr Zelenskiy met ...": the words around a name
-        if tok.pos_ == "PROPN" and (tok.i + 1 == len(doc) or doc[tok.i + 1].pos_ != "PROPN"):
-            phrase = _noun_phrase_around(tok)
-            if len(phrase) > 1:
-                out.setdefault(tok.text.casefold(), []).append(phrase)
-    for tok in doc:
-        if tok.dep_ in ("appos", "relcl") and tok.head.pos_ == "PROPN":
-            out.setdefault(tok.head.text.casefold(), []).append(doc[tok.left_edge.i:tok.right_edge.i + 1])
-        elif tok.dep_ == "attr" and tok.head.lemma_ == "be":
-            subjects = [c for c in tok.head.children if c.dep_ == "nsubj" and c.pos_ == "PROPN"]
-            if subjects:
-                out.setdefault(subjects[0].text.casefold(), []).append(doc[tok.left_edge.i:tok.right_edge.i + 1])
-    return out
-
-
-def _noun_phrase_around(tok: Any) -> Any:
-    """The noun phrase a name sits in, up to (not including) its verb: for "Zelenskiy" in
-    "President of Ukraine Volodymyr Zelenskiy met ..." that is "President of Ukraine Volodymyr Zelenskiy"."""
-    top = tok
-    while top.head is not top and top.dep_ in ("compound", "pobj", "prep", "appos", "poss", "flat") \
-            and top.head.pos_ in ("NOUN", "PROPN", "ADP"):
-        top = top.head
-    words = [t.i for t in top.subtree
-             if not any(a.dep_ in ("relcl", "acl", "advcl") for a in [t, *t.ancestors] if a.i != top.i and top in a.ancestors)]
-    return tok.doc[min(words):max(words) + 1]
-
-
-def _side_from_places(start: int, end: int, ctx: _Context) -> str:
-    """An official or body of a place in one belligerent's country speaks for that side."""
-    countries = {c for s, e, c in ctx.places if start <= s and e <= end and c in ("RU", "UA")}
-    return countries.pop() if len(countries) == 1 else "unknown"
-
-
-def _side_of_local(attr: _Attribution, ctx: _Context) -> str:
+def _side_of_local(attr: _Attribution, ctx: Context) -> str:
     """"Local officials", "the mayor": of the place the paragraph is about, else of the place
     the article named last before them."""
     paragraph = ctx.text.rfind("\n", 0, attr.sentence_span[0]) + 1
-    side = _side_from_places(paragraph, attr.sentence_span[1], ctx)
+    side = side_from_places(paragraph, attr.sentence_span[1], ctx)
     if side == "unknown":
         before = [c for s, _e, c in ctx.places if s < attr.sentence_span[0]]
         side = before[-1] if before and before[-1] in ("RU", "UA") else "unknown"
     return side
 
 
-def _side_from_references(attr: _Attribution, lex: ClaimLexicon, ctx: _Context) -> str:
+def _side_from_references(attr: _Attribution, lex: ClaimLexicon, ctx: Context) -> str:
     """A claimant whose own clause names a body met before ("who coordinates the network's work"):
     what the article says of that body ("the Relief Network, an independent humanitarian group")."""
     subject = attr.claimant
@@ -437,7 +255,7 @@ def _side_from_references(attr: _Attribution, lex: ClaimLexicon, ctx: _Context) 
         if not any(d.lower_ == "the" for d in tok.children):
             continue
         for span in ctx.descriptions.get(tok.lower_, []):
-            side = _side_from_words(span.text, lex)
+            side = side_from_words(span.text, lex)
             if side != "unknown":
                 return side
     return "unknown"
@@ -447,7 +265,7 @@ def _named(subject: Any) -> bool:
     return subject.root.pos_ == "PROPN" or any(t.ent_type_ == "PERSON" for t in subject)
 
 
-def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: _Context) -> Claimant:
+def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: Context) -> Claimant:
     """Fill an unknown side (and a bare kind or role) from what the article says of the claimant:
     for an official or a body, the places of its own phrase and clauses ("who heads the council
     of Tolstoy Lug"), or of its paragraph for "local officials", "the mayor"; a body its clause
@@ -461,7 +279,7 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: _
         lex.official_words.search(scope_text))
     side = "unknown"
     if official:
-        side = _side_from_places(attr.scope[0], attr.scope[1], ctx)
+        side = side_from_places(attr.scope[0], attr.scope[1], ctx)
         if side == "unknown" and lex.local_words.search(scope_text):
             side = _side_of_local(attr, ctx)
     if side == "unknown":
@@ -470,9 +288,9 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: _
     spans = ctx.descriptions.get(name_key, [])
     for span in spans:
         if side == "unknown":
-            side = _side_from_words(span.text, lex)
+            side = side_from_words(span.text, lex)
         if side == "unknown" and official:
-            side = _side_from_places(span.start_char, span.end_char, ctx)
+            side = side_from_places(span.start_char, span.end_char, ctx)
     kind = claimant.kind
     if kind == "unknown" and spans and subject.root.pos_ == "PROPN":
         kind = "person"
@@ -501,7 +319,7 @@ def _seen(attr: _Attribution, claimant: Claimant) -> _Seen:
 
 
 def _claimant(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen],
-              ctx: _Context) -> Claimant | None:
+              ctx: Context) -> Claimant | None:
     claimant = _claimant_of(attr, article, lex, seen)
     if claimant is None:
         return None
@@ -518,13 +336,13 @@ def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: 
         return dataclasses.replace(antecedent, evidence=evidence, via_outlet=attr.via_outlet or antecedent.via_outlet)
     if len(span) == 1 and span[0].lower_ in _PRONOUNS:
         return None  # a pronoun with nothing before it to stand for
-    entry = _registry_entry(span, lex)
+    entry = registry_entry(span, lex)
     if entry is not None:
-        return Claimant(name=entry.canonical, kind=entry.kind, side=entry.side, role=_role(span) or entry.role,
+        return Claimant(name=entry.canonical, kind=entry.kind, side=entry.side, role=role_of(span) or entry.role,
                         via_outlet=attr.via_outlet, registry_id=entry.canonical, evidence=evidence)
-    kind = _kind_from_words(span, text, lex, attr.sentence)
+    kind = kind_from_words(span, text, lex, attr.sentence)
     outlet = attr.via_outlet
-    claimant = Claimant(name=_display_name(span), kind=kind, side=_side_from_words(text, lex), role=_role(span),
+    claimant = Claimant(name=display_name(span), kind=kind, side=side_from_words(text, lex), role=role_of(span),
                         via_outlet=outlet, evidence=evidence)
     return _same_name(claimant, seen) if _named(span) else claimant
 
@@ -536,6 +354,8 @@ _SPEAKERS = frozenset({"person", "blogger", "witness"})
 def _antecedent(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen]) -> Claimant | None:
     """What a pronoun or a definite description ("the ministry") refers back to."""
     words = [t for t in attr.claimant if not t.is_punct]
+    if attr.how == "document":  # "the statement said": the last claimant's
+        return seen[-1].claimant if seen else None
     if len(words) == 1 and words[0].lower_ in _PRONOUNS:
         return _pronoun_antecedent(words[0], attr, article, lex, seen)
     if words and words[0].lower_ == "the" and len(words) <= 4 and not any(t.ent_type_ for t in words):
@@ -559,7 +379,7 @@ def _pronoun_antecedent(word: Any, attr: _Attribution, article: Article, lex: Cl
     found = _last_fitting(pronoun, here)
     if found is not None:
         return found
-    if pronoun in ("it", "they"):
+    if _PRONOUNS[pronoun] is None and pronoun != "we":
         previous = _previous_subject(word)
         if previous is not None:
             body = _claimant_of(dataclasses.replace(attr, claimant=_phrase(previous), words=None),
@@ -575,7 +395,7 @@ def _last_fitting(pronoun: str, seen: list[_Seen]) -> Claimant | None:
         if _PRONOUNS[pronoun] == "person":
             if item.person:
                 return item.claimant
-        elif pronoun != "it" or not (item.person or kind == "witness"):
+        elif pronoun not in ("it", "its") or not (item.person or kind == "witness"):
             return item.claimant
     return None
 
@@ -611,18 +431,6 @@ def _same_name(claimant: Claimant, seen: list[_Seen]) -> Claimant:
     return claimant
 
 
-_LEADING_JUNK = re.compile(r"^[\W\d_]+")  # a timestamp or bullet before a name ("14:20 | Smirnov")
-
-
-def _display_name(span: Any) -> str:
-    people = [e for e in _ents(span) if e[2] == "PERSON"]
-    if people:
-        return _LEADING_JUNK.sub("", people[0][3]) or people[0][3]
-    words = [t for t in span if t.lower_ not in ("a", "an", "the")]
-    name = span.doc[words[0].i:span.end].text if words else span.text
-    return _LEADING_JUNK.sub("", name) or name
-
-
 def _hedges(sent_text: str, lex: ClaimLexicon) -> tuple[str, ...]:
     folded = sent_text.casefold()
     found = []
@@ -651,7 +459,7 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
     if doc is None:
         return []
     lex = lexicon()
-    ctx = _Context(descriptions=_descriptions(doc), places=tuple(
+    ctx = Context(descriptions=name_descriptions(doc), places=tuple(
         (m.evidence.start, m.evidence.end, m.place.country) for m in places
         if m.place is not None and m.place.country and m.kind != "demonym"), text=article.text)
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version)
@@ -734,7 +542,7 @@ def _about(q: Quantity, sentence: tuple[int, int], text: str, places: Sequence[P
     if last is not None and _FIRST_PERSON.fullmatch(last.group()):
         subject = claimant.side if claimant.side in ("RU", "UA") else None
     elif last is not None:
-        subject = lex.side_cues_map[_fold(last.group())]
+        subject = lex.side_cues_map[fold(last.group())]
     region = places_mod.region_at(q.evidence.start, sentence, places, text)
     return dataclasses.replace(q, region=region, subject_side=subject)
 

@@ -8,7 +8,7 @@ import dataclasses
 import pytest
 from spacy.tokens import Doc
 
-from fogofwar import claims, nlp
+from fogofwar import claimants, claims, nlp
 from fogofwar.clean import article_id
 from fogofwar.records import Article, Evidence, Place, PlaceMention
 
@@ -73,7 +73,7 @@ def test_statement_before_the_verb_is_not_taken_for_the_claimant() -> None:
 
 def test_regular_forms_of_cue_verbs_the_lemmatizer_misses() -> None:
     assert who(run("Warsaw hoped the talks would resume in October.")) == [("Warsaw", "unknown", "other")]
-    forms = claims._inflections({"hope": "other", "deny": "denied", "add": "other", "stress": "other"})
+    forms = claimants._inflections({"hope": "other", "deny": "denied", "add": "other", "stress": "other"})
     assert {forms["hoped"], forms["hoping"], forms["denies"], forms["denied"], forms["adds"], forms["stresses"]} \
         == {"hope", "deny", "add", "stress"}
 
@@ -163,7 +163,7 @@ def test_analysts_are_third_party_only_when_the_text_says_independent() -> None:
 
 def test_registry_name_found_whatever_label_the_tagger_gives(monkeypatch: pytest.MonkeyPatch) -> None:
     lex = claims.lexicon()
-    entry = claims._Entry("Taras Hnatiuk", "person", "UA", "commander")
+    entry = claimants.Entry("Taras Hnatiuk", "person", "UA", "commander")
     bare = dataclasses.replace(lex, registry={"taras hnatiuk": entry, "hnatiuk": entry})
     monkeypatch.setattr(claims, "lexicon", lambda: bare)
     found = run("Commander-in-chief Taras Hnatiuk said on Friday that the bridgehead had widened.")
@@ -182,7 +182,7 @@ def test_third_parties_named_by_acronym_or_demonym_and_pronoun_us_is_none() -> N
     assert [(c.claimant.evidence.text, c.claimant.side) for c in found][0] == ("US officials", "third_party")
     found = run("Monitors from the UN's human rights mission said 12 civilians had died.")
     assert [c.claimant.side for c in found] == ["third_party"]
-    assert claims._side_from_words("a source close to us", claims.lexicon()) == "unknown"
+    assert claimants.side_from_words("a source close to us", claims.lexicon()) == "unknown"
 
 
 def test_installed_officials_take_the_side_that_installed_them() -> None:
@@ -194,3 +194,11 @@ def test_installed_officials_take_the_side_that_installed_them() -> None:
 def test_disputing_a_figure_is_a_denial() -> None:
     found = run("Kyiv disputed the figure.")
     assert [(c.claimant.side, c.cue, c.stance) for c in found] == [("UA", "denied", "denies")]
+
+
+def test_a_document_speaks_for_its_author() -> None:
+    found = run("Ukraine's navy said four drones were shot down. Two more fell into the sea, the statement said.")
+    assert [(c.claimant.evidence.text, c.claimant.side) for c in found] == [
+        ("Ukraine's navy", "UA"), ("the statement", "UA")]
+    found = run("According to a statement from the Kremlin, the talks were postponed.")
+    assert [(c.claimant.evidence.text, c.claimant.side) for c in found] == [("the Kremlin", "RU")]
