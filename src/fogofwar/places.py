@@ -490,8 +490,10 @@ def _region_for(pos: int, text: str, mentions: list[_Mention]) -> str | None:
     """The admin1 the text puts a position in, or None when the text does not say.
 
     In order: the nearest region named before it in its sentence ("in the Kursk region,
-    including at X"); the only region its sentence names; the region most of the article's
-    places are in, when it has at least twice the mentions of any other.
+    including at X"); the only region its sentence names; when its sentence names no place,
+    the region of the place named last before it in its paragraph or the one before (a report
+    names the front and then its villages); the region most of the article's places are in,
+    when it has at least twice the mentions of any other.
     """
     sent_start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
     sent_end = min((i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0), default=len(text))
@@ -504,11 +506,25 @@ def _region_for(pos: int, text: str, mentions: list[_Mention]) -> str | None:
         return same.pop()
     if same:
         return None
+    earlier = [m for m in resolved if _paragraph_start(text, sent_start, back=1) <= m.start < sent_start
+               and m.chosen.kind != "country"]
+    if earlier:
+        return max(earlier, key=lambda m: m.start).chosen.admin1
     anywhere = Counter(m.chosen.admin1 for m in resolved if m.chosen.kind != "country")
     ranked = anywhere.most_common(2)
     if ranked and (len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]):
         return ranked[0][0]  # the region the article is mostly about
     return None
+
+
+def _paragraph_start(text: str, pos: int, *, back: int = 0) -> int:
+    """Where the paragraph holding ``pos`` starts, or the one ``back`` paragraphs before it."""
+    start = text.rfind("\n", 0, pos) + 1
+    for _ in range(back):
+        if start == 0:
+            break
+        start = text.rfind("\n", 0, start - 1) + 1
+    return start
 
 
 def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:

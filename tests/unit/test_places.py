@@ -61,7 +61,7 @@ def doc_for(text: str, ents: list[tuple[str, str]] = (), pos: dict[str, str] | N
 
     import re
 
-    pieces = re.findall(r"\w+(?:[-'’]\w+)*|[^\w\s]", text)
+    pieces = re.findall(r"\w+(?:[-'’]\w+)*|[^\w\s]|\n", text)  # a line break is a token of its own
     words, spaces, pos_tags, cursor = [], [], [], 0
     for p in pieces:
         at = text.index(p, cursor)
@@ -141,6 +141,17 @@ def test_village_missing_from_gazetteer_is_placed_in_its_region() -> None:
     found = by_text(find(text, ents=[("Russkoye Porechnoye", "ORG"), ("Russian", "NORP")]))
     village = found["Russkoye Porechnoye"]
     assert village.place == KURSK_OBL and village.precision == "adm1"
+
+
+def test_village_missing_from_gazetteer_takes_the_region_its_paragraph_opened_with() -> None:
+    text = ("Army units kept up the pressure in the Belgorod direction over the past day, the ministry said.\n"
+            "According to the ministry, an assault group was destroyed near Dubovka overnight.\n"
+            "Separately, officials in Kursk said a drone had fallen near Ivnitsa.")
+    found = by_text(find(text, ents=[("Dubovka", "GPE"), ("Ivnitsa", "GPE")]))
+    assert found["Dubovka"].place == BELGOROD_OBL and found["Dubovka"].precision == "adm1"
+    assert "the text places it in RU-BEL" in found["Dubovka"].reason
+    # a place its own sentence names comes first
+    assert found["Ivnitsa"].place == KURSK_OBL
 
 
 def test_unplaceable_village_stays_unresolved() -> None:
