@@ -202,7 +202,11 @@ def _groups(cues: list[_Cue], place_at: dict[int, _Spot], lex: EventLexicon) -> 
             continue
         group = _Group(cue, [cue], cue.start, cue.end)
         if anchor is not None:
-            owner[anchor.i].inner.append((cue.start, cue.end))
+            clause = _own_clause(cue.token, anchor)
+            if clause is not None:  # "..., and that 59,000 more were still to be moved": all its words
+                group.start = min(group.start, clause.left_edge.idx)
+                group.end = max(group.end, clause.right_edge.idx + len(clause.right_edge))
+            owner[anchor.i].inner.append((group.start, group.end))
         groups.append(group)
         owner[cue.token.i] = group
     for g in groups:
@@ -227,6 +231,16 @@ def _widen_to_predicate(group: _Group, groups: list[_Group], owner: dict[int, _G
         t = other.head.token
         if other is not group and pred.left_edge.i <= t.i <= pred.right_edge.i and not tok.is_ancestor(t):
             group.inner.append((other.start, other.end))
+
+
+def _own_clause(tok: Any, anchor: Any) -> Any:
+    """The outermost clause with a subject of its own between a cue and the cue it is nested in."""
+    found, t = None, tok
+    while t.i != anchor.i and t.head is not t:
+        if t.dep_ in _CLAUSE_DEPS and _own_subject(t):
+            found = t
+        t = t.head
+    return found
 
 
 def _widen_to_antecedent(group: _Group) -> None:

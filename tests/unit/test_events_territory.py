@@ -126,3 +126,11 @@ def test_figures_joined_by_and_are_one_claim_and_a_holding_verb_is_not_repeated(
 def test_settlements_counted_for_another_reason_are_no_claim_of_ground() -> None:
     text = "The evacuation order covers 3,000 residents of 17 border settlements."
     assert not [e for e in run_with(text, [figure(text, "17", "settlements", 17)]) if e.event_type == "Battles"]
+
+
+def test_a_clause_of_its_own_takes_all_its_words_from_the_event_it_is_told_with() -> None:
+    text = "Officials said 9,400 residents had been evacuated, and that 3,100 more were still to be moved."
+    found = run(text)
+    (done,) = [e for e in found if not e.flags]
+    (vowed,) = [e for e in found if e.flags]
+    assert "3,100" not in done.evidence.text and "3,100 more were still to be moved" in vowed.evidence.text
