@@ -323,7 +323,10 @@ def _claimant(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: lis
     claimant = _claimant_of(attr, article, lex, seen)
     if claimant is None:
         return None
-    return _described(claimant, attr, lex, ctx)
+    claimant = _described(claimant, attr, lex, ctx)
+    if claimant.kind == "unknown" and _cue_lemma(attr.cue_token, lex) in lex.evidential:
+        return None  # "unverified videos showed ...": a thing, not someone who says it
+    return claimant
 
 
 def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen]) -> Claimant | None:

@@ -202,3 +202,9 @@ def test_a_document_speaks_for_its_author() -> None:
         ("Ukraine's navy", "UA"), ("the statement", "UA")]
     found = run("According to a statement from the Kremlin, the talks were postponed.")
     assert [(c.claimant.evidence.text, c.claimant.side) for c in found] == [("the Kremlin", "RU")]
+
+
+def test_a_thing_that_shows_is_no_claimant_but_a_body_that_shows_is() -> None:
+    assert run("Unverified videos circulating online showed a column of tanks near Tetkino.") == []
+    found = run("Figures from the Institute for the Study of War show slower Russian gains in September.")
+    assert [c.claimant.side for c in found] == ["third_party"]
