@@ -77,6 +77,7 @@ class EventLexicon:
     time_nouns: frozenset[str]
     occasions: tuple[frozenset[str], frozenset[str]]  # "the first time": the nouns and their qualifiers
     habitual: frozenset[str]
+    figures: tuple[frozenset[str], frozenset[str]]  # what makes a figure one of ground held: verbs, nouns
 
 
 @functools.cache
@@ -105,7 +106,8 @@ def lexicon() -> EventLexicon:
         casualty=frozenset(raw["casualty_only"]["lemmas"]), naming=frozenset(refs["naming"]),
         blaming=frozenset(refs["blaming"]), time_nouns=frozenset(refs["time_nouns"]),
         occasions=(frozenset(refs["occasions"]["nouns"]), frozenset(refs["occasions"]["words"])),
-        habitual=frozenset(refs["habitual"]))
+        habitual=frozenset(refs["habitual"]),
+        figures=(frozenset(raw["control_figures"]["verbs"]), frozenset(raw["control_figures"]["nouns"])))
 
 
 # --- cues and their grouping into events ---------------------------------------------------
@@ -655,7 +657,7 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
         groups = _groups(_raw_cues(sent, lex, place_spans), place_at, lex)
         told = [g for g in groups if not _descriptive(g) and not _characterises(g, groups)]
         if not any(m.sub_event_type == _TERRITORY for g in told for m in g.members):
-            told += _figure_groups(sent, quantities)
+            told += _figure_groups(sent, quantities, lex)
         found.extend((group, sent, i) for group in told)
     paragraph_of = {id(g): text.rfind("\n", 0, sent.start_char) for g, sent, _ in found}
     dropped, means = _references(found, paragraph_of, text, lex)
@@ -670,10 +672,12 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     return out
 
 
-def _figure_groups(sent: Any, quantities: Sequence[Quantity]) -> list[_Group]:
+def _figure_groups(sent: Any, quantities: Sequence[Quantity], lex: EventLexicon) -> list[_Group]:
     """Figures of ground held in a sentence that tells of no taking or holding by a verb."""
+    verbs, nouns = lex.figures
     return [_Group(cue, [cue], start, end) for cue, start, end in
-            ((_Cue(tok, _FIGURE, "Battles", _TERRITORY), s, e) for tok, s, e in control_figures(sent, quantities))]
+            ((_Cue(tok, _FIGURE, "Battles", _TERRITORY), s, e)
+             for tok, s, e in control_figures(sent, quantities, verbs=verbs, nouns=nouns))]
 
 
 def _references(found: list[tuple[_Group, Any, int]], paragraph_of: dict[int, int], text: str,

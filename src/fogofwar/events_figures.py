@@ -22,9 +22,11 @@ _SETTLEMENT_MEASURES = frozenset({"settlements_controlled"})
 _JOINED = re.compile(r"[\s,]*(?:and|or)?\s*(?:the\s+)?")
 
 
-def control_figures(sent: Any, quantities: Sequence[Quantity]) -> list[tuple[Any, int, int]]:
+def control_figures(sent: Any, quantities: Sequence[Quantity], *, verbs: frozenset[str],
+                    nouns: frozenset[str]) -> list[tuple[Any, int, int]]:
     """Each claim of ground held that a sentence tells in figures: the counted noun that heads
-    it and the character span of its words."""
+    it and the character span of its words. ``verbs`` and ``nouns``: the words that make a
+    figure one of ground held (``data/events.json``, ``control_figures``)."""
     inside = sorted((q for q in quantities if sent.start_char <= q.evidence.start < sent.end_char),
                     key=lambda q: q.evidence.start)
     area = [q for q in inside if q.measure in _AREA_MEASURES or (q.unit == "km2" and q.measure is None)]
@@ -36,7 +38,7 @@ def control_figures(sent: Any, quantities: Sequence[Quantity]) -> list[tuple[Any
     last_noun = None
     for q in figures:
         noun = _counted_noun(sent, q)
-        if noun is None:
+        if noun is None or not _of_ground_held(noun, verbs, nouns):
             continue
         start, end = _own_words(noun)
         if last_noun is not None and noun in last_noun.conjuncts and _JOINED.fullmatch(
@@ -47,6 +49,16 @@ def control_figures(sent: Any, quantities: Sequence[Quantity]) -> list[tuple[Any
             out.append((noun, start, end))
         last_noun = noun
     return out
+
+
+def _of_ground_held(noun: Any, verbs: frozenset[str], nouns: frozenset[str]) -> bool:
+    """"he reported 1,263 square kilometres", "the 74 settlements he announced", "28 settlements
+    were under Ukrainian control"; not "the evacuation zone covers 1,200 square kilometres"."""
+    governor = next((t for t in noun.ancestors if t.pos_ in ("VERB", "AUX")), None)
+    own = [c for c in noun.children if c.dep_ in ("relcl", "acl")]
+    if any(t.lemma_.lower() in verbs for t in [*own, *([governor] if governor is not None else [])]):
+        return True
+    return governor is not None and any(t.lemma_.lower() in nouns for t in governor.subtree)
 
 
 def _counted_noun(sent: Any, q: Quantity) -> Any:

@@ -134,3 +134,14 @@ def test_a_clause_of_its_own_takes_all_its_words_from_the_event_it_is_told_with(
     (done,) = [e for e in found if not e.flags]
     (vowed,) = [e for e in found if e.flags]
     assert "3,100" not in done.evidence.text and "3,100 more were still to be moved" in vowed.evidence.text
+
+
+def test_an_area_that_is_not_ground_held_makes_no_claim_of_control() -> None:
+    text = "The exclusion zone around the dam now covers 700 square kilometres and 12 settlements."
+    found = run_with(text, [figure(text, "700 square kilometres", "km2", 700), figure(text, "12", "settlements", 12)])
+    assert not [e for e in found if e.event_type == "Battles"]
+
+
+def test_holding_ones_positions_is_defence_not_ground_taken() -> None:
+    (e,) = run("Ukrainian marines held their positions near Yefremov under heavy fire.", [("Yefremov", YEFREMOV, "near")])
+    assert (e.event_type, e.sub_event_type) == ("Battles", "Armed clash")
