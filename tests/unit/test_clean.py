@@ -36,6 +36,31 @@ def test_boilerplate_line_is_deleted_but_similar_prose_is_kept() -> None:
     assert clean.strip_boilerplate(text) == "Shelling hit the town.\nShare this story with caution, he said."
 
 
+# site furniture that extraction keeps when it sits inside the article's own container
+SITE_JUNK = ["Skip to main content", "Home | World | War in Ukraine | Opinion", "Home » World » Europe",
+             "Share this article: Facebook | X | Telegram | Email", "Privacy Policy · Terms of Use · Cookie settings",
+             "Read more: Kyiv says its long-range drones can now reach 1,000 km into Russia",
+             "Sorry, this video is not available in your region.", "© 2024 The Lowland Courier. All rights reserved.",
+             "Copyright 2024 The Lowland Courier", "This website uses cookies to improve your experience."]
+# prose that starts like it, and a list of figures between bullets
+LOOKALIKE_PROSE = ["Read more than 300 pages of the report, he said.", "Copyright 2024 claims were dismissed by the court.",
+                   "• 120,000 evacuated • 28 settlements • 1,000 km²", "Home guards in Sudzha said they had no water.",
+                   "Sorry, the minister said, the road is not available to civilians.",
+                   "The website uses cookies, the outlet's editor said, but it was not hacked."]
+
+
+def test_site_menus_links_and_notices_are_deleted_but_lookalike_prose_is_kept() -> None:
+    kept = clean.strip_boilerplate("\n".join(["Drones hit a depot.", *SITE_JUNK, *LOOKALIKE_PROSE])).split("\n")
+    assert kept == ["Drones hit a depot.", *LOOKALIKE_PROSE]
+
+
+def test_site_junk_inside_an_article_container_is_removed_from_a_page() -> None:
+    body = "".join(f"<p>{line}</p>" for line in [STORY_A.split("\n")[0], *SITE_JUNK[:5], "Officials gave no figures."])
+    article = clean.clean(raw(page(body)), settings=SETTINGS).article
+    assert "Officials gave no figures." in article.text
+    assert not [line for line in SITE_JUNK if line in article.text]
+
+
 def test_plain_text_article_keeps_unknown_date_unknown() -> None:
     article = clean.clean(raw(STORY_A + "\nGIPHY App Key not set. Please check settings\n"), settings=SETTINGS).article
     assert article.published is None
