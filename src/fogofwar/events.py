@@ -177,6 +177,8 @@ def _verb_counts(tok: Any, lemma: str, lex: EventLexicon, place_spans: Sequence[
         return True
     direct = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
     for obj in direct + [c for o in direct for c in o.conjuncts]:
+        if obj.lower_ in _RELATIVE and tok.dep_ == "relcl":
+            obj = tok.head  # "Robotyne, which the enemy had occupied": the town
         if obj.lemma_.lower() in wanted:
             return True
         if "@place" in wanted and (obj.pos_ == "PROPN" or any(s <= obj.idx < e for s, e in place_spans)):
@@ -603,7 +605,10 @@ def _sentence_of(tok: Any) -> Any:
 def _historical(group: _Group, tok: Any, ref_year: int | None) -> bool:
     """Background: a year of the event's own clause before the article's time, or a named battle
     of the past ("the Battle of Kursk")."""
-    own = [t for t in _sentence_of(tok) if group.start <= t.idx < group.end
+    # "liberated the town, which the enemy had held since 2022": a relative clause describes a
+    # participant, its year is not the event's
+    described = {t.i for c in tok.subtree if c.dep_ == "relcl" and c is not tok for t in c.subtree}
+    own = [t for t in _sentence_of(tok) if group.start <= t.idx < group.end and t.i not in described
            and not any(s <= t.idx < e for s, e in group.inner)]
     if tok.dep_ in ("relcl", "advcl") and _YEAR.fullmatch(tok.head.text):
         own.append(tok.head)  # "in 1943, when the Red Army defeated ..."
@@ -759,7 +764,9 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
                        live=bool(_LIVE_ENTRY.match(text, paragraph)) and not _perfect(group.head.token),
                        given_year=None if article.published else _given_year(text, group.start))
     claim_ids = tuple(c.id for c in claims if c.evidence.start <= group.start and group.end <= c.evidence.end)
-    evidence = _evidence(article.id, group.start, group.end, text)
+    stamp = _LIVE_ENTRY.match(text, group.start)  # a live page's clock time is no word of the event
+    start = stamp.end() if stamp else group.start
+    evidence = _evidence(article.id, start, start + len(text[start:group.end].rstrip(" ,;:")), text)
     spots = _locations(sub, place, evidence, window, usable, text)
     out = []
     for n, (where, ev) in enumerate(spots):

@@ -161,3 +161,17 @@ def test_shelled_repeatedly_on_one_day_is_still_an_event() -> None:
 def test_more_of_the_words_of_war_reporting(text: str, sub: str) -> None:
     found = run(text, [("Bogoroditsk", BOGORODITSK, "near", 1)])
     assert [e.sub_event_type for e in found] == [sub]
+
+
+def test_a_relative_clause_describing_the_place_keeps_its_own_year() -> None:
+    text = "Ukraine's army said it had liberated Bogoroditsk, which Russian forces had occupied since 2022."
+    found = run(text, [("Bogoroditsk", BOGORODITSK, "point", 1)], published="2025-03-14")
+    (now,) = [e for e in found if "liberated" in e.evidence.text]
+    (then,) = [e for e in found if "occupied" in e.evidence.text]
+    assert now.flags == () and "2022" not in now.evidence.text and then.flags == ("historical",)
+
+
+def test_the_clock_time_of_a_live_entry_is_no_word_of_the_event() -> None:
+    (e,) = run("09:10 - Russian shelling damaged a hospital in Yefremov, the governor said.",
+               [("Yefremov", YEFREMOV, "point", 1)])
+    assert e.evidence.text == "Russian shelling damaged a hospital in Yefremov"
