@@ -525,8 +525,8 @@ def update_baseline(report: EvalReport, baseline: dict[str, Any], *, allow_lower
         raise ConfigError("E401", detail="these scores are below their floors: "
                           + ", ".join(f"{e['metric']} {e['from']}→{e['to']}" for e in lowered)
                           + "; fix the regression, or pass --allow-lower with --reason")
-    if half.get("hash") not in (None, report.hash) and report.half == "heldout":
-        # The held-out half is written blind and pinned once: a new hash means it was edited.
+    if half.get("hash") not in (None, report.hash) and report.half.startswith("heldout"):
+        # A held-out half is written blind and pinned once: a new hash means it was edited.
         if not (allow_lower and reason):
             raise ConfigError("E401", detail="the held-out half's hash changed; it must not be edited. "
                               "Pass --allow-lower with --reason to re-pin it knowingly")

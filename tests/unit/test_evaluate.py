@@ -145,6 +145,19 @@ def test_ceilings_and_hash(tmp_path: Path, no_stages: None) -> None:
     assert any("above its ceiling" in f for f in evaluate.check_baseline(report, baseline))
 
 
+@pytest.mark.parametrize("name", ["heldout", "heldout2"])
+def test_a_held_out_half_that_was_edited_is_not_re_pinned_silently(tmp_path: Path, no_stages: None,
+                                                                   name: str) -> None:
+    half = gold_half(tmp_path).rename(tmp_path / name)
+    baseline = evaluate.update_baseline(evaluate.evaluate(half, stages=("ingest",)), {})
+    write(half / "articles" / "a.txt", ART_A + "\nOne more line about the front.")
+    edited = evaluate.evaluate(half, stages=("ingest",))
+    with pytest.raises(ConfigError, match="must not be edited"):
+        evaluate.update_baseline(edited, baseline)
+    repinned = evaluate.update_baseline(edited, baseline, allow_lower=True, reason="re-annotated", when="2026-01-01")
+    assert repinned["halves"][name]["hash"] == edited.hash and repinned["lowered"][-1]["metric"] == "hash"
+
+
 def test_unknown_stage_and_missing_manifest(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="E402"):
         evaluate.evaluate(gold_half(tmp_path), stages=("nope",))
