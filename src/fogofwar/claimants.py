@@ -38,6 +38,8 @@ class ClaimLexicon:
     kind_cues: tuple[tuple[str, str], ...]
     anonymous_markers: tuple[str, ...]
     document_words: frozenset[str]  # what a claimant issues: "the statement said" speaks for its author
+    cue_needs: dict[str, str]  # a cue lemma that attributes only with this preposition: put ... at
+    cue_not_with: dict[str, tuple[str, ...]]  # particles that give a cue lemma another sense: call up, call off
     evidential: frozenset[str]  # cue lemmas a thing can be the subject of ("footage shows"): a speaker is needed
     outlet_verbs: frozenset[str]
     registry: dict[str, Entry]  # casefolded name -> entry
@@ -64,7 +66,8 @@ def lexicon() -> ClaimLexicon:
         # kind cues are tried in file order: the first listed wins ("military blogger" is a blogger)
         third_party=_third_party_pattern(raw["third_party_cues"]), kind_cues=tuple(raw["kind_cues"].items()),
         anonymous_markers=tuple(raw["anonymous_markers"]), document_words=frozenset(raw["document_words"]),
-        evidential=frozenset(raw["evidential_lemmas"]),
+        evidential=frozenset(raw["evidential_lemmas"]), cue_needs=dict(raw["cue_needs_preposition"]),
+        cue_not_with={k: tuple(v) for k, v in raw["cue_not_with_particle"].items()},
         outlet_verbs=frozenset(raw["outlet_verbs"]),
         registry=registry, official_words=_words_pattern(raw["official_words"]),
         local_words=_words_pattern(raw["local_words"]), side_cues_map=dict(raw["side_cues"]),

@@ -131,13 +131,19 @@ def _cue_lemma(tok: Any, lex: ClaimLexicon) -> str | None:
     return lemma if lemma in lex.cues else lex.cue_forms.get(tok.lower_)
 
 
-def _not_a_statement(tok: Any, quoted: Sequence[tuple[int, int]]) -> bool:
+def _not_a_statement(tok: Any, lemma: str, quoted: Sequence[tuple[int, int]], lex: ClaimLexicon) -> bool:
     """Cue verbs that attribute nothing: inside someone's quoted words ("“our mapping suggests”"),
-    negated ("did not confirm", "published no figure"), or a to-infinitive ("to assess", "declined
-    to say")."""
+    negated ("did not confirm", "published no figure"), a to-infinitive ("to assess", "declined
+    to say"), or a verb of several senses in its other one ("put the plant out of action" is not
+    "put the toll at six"; "called up reservists" is not "called it a provocation")."""
     if any(s <= tok.idx < e for s, e in quoted):
         return True
+    needs = lex.cue_needs.get(lemma)
+    if needs and not any(t.lower_ == needs and t.dep_ in ("prep", "agent") for t in tok.subtree):
+        return True
     for child in tok.children:
+        if child.dep_ == "prt" and child.lower_ in lex.cue_not_with.get(lemma, ()):
+            return True
         if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ == "to"):
             return True
         if child.dep_ == "dobj" and any(d.dep_ == "det" and d.lower_ == "no" for d in child.children):
@@ -171,7 +177,7 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         lemma = _cue_lemma(tok, lex) if tok.pos_ in ("VERB", "AUX") else None
         if lemma is None or (tok.tag_ == "VBN" and tok.dep_ in ("amod", "acl")):
             continue  # "the reported attack": an adjective, not an attribution
-        if _not_a_statement(tok, quoted):
+        if _not_a_statement(tok, lemma, quoted, lex):
             continue
         subj, how = _claimant_token(tok)
         if subj is None:

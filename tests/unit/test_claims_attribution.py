@@ -208,3 +208,9 @@ def test_a_thing_that_shows_is_no_claimant_but_a_body_that_shows_is() -> None:
     assert run("Unverified videos circulating online showed a column of tanks near Tetkino.") == []
     found = run("Figures from the Institute for the Study of War show slower Russian gains in September.")
     assert [c.claimant.side for c in found] == ["third_party"]
+
+
+def test_verbs_of_several_senses_attribute_only_in_their_reporting_sense() -> None:
+    assert run("The blast put the pumping station out of action, and the army called up 5,000 reservists.") == []
+    found = run("Medics put the number of wounded at 14. The mayor called the strike a war crime.")
+    assert [c.cue for c in found] == ["other", "other"]
