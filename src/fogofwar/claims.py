@@ -185,8 +185,7 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         subj, how = _author(subj, how, lex)
         via = None
         if lemma in lex.outlet_verbs:
-            objs = [c for c in tok.children if c.dep_ in ("dobj", "dative") and c.ent_type_ in ("ORG", "GPE", "PERSON")]
-            via = _outlet_name(objs[0]) if objs and objs[0].ent_type_ == "ORG" else None
+            via = _outlet(tok)
         stance = "denies" if lemma in lex.deny else "asserts"
         words = (tok.idx, tok.idx + len(tok)) if how == "shared" else None
         yield _Attribution(tok, _phrase(subj), lex.cues[lemma], stance, via, scope=_scope(subj), how=how,
@@ -208,6 +207,18 @@ def _author(subj: Any, how: str, lex: ClaimLexicon) -> tuple[Any, str]:
     if any(c.dep_ == "det" and c.lower_ == "the" for c in subj.children):
         return subj, "document"
     return subj, how
+
+
+def _outlet(verb: Any) -> str | None:
+    """The outlet a source told: an organisation as the object ("told Interfax", "told the TASS news
+    agency": the name may sit on a word before the head), not a person or a country."""
+    for obj in (c for c in verb.children if c.dep_ in ("dobj", "dative")):
+        if obj.ent_type_ in ("GPE", "PERSON"):
+            return None
+        if obj.ent_type_ == "ORG" or any(t.ent_type_ == "ORG" and t.dep_ in ("compound", "flat")
+                                         for t in obj.children):
+            return _outlet_name(obj)
+    return None
 
 
 def _outlet_name(tok: Any) -> str:

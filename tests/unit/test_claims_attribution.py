@@ -214,3 +214,11 @@ def test_verbs_of_several_senses_attribute_only_in_their_reporting_sense() -> No
     assert run("The blast put the pumping station out of action, and the army called up 5,000 reservists.") == []
     found = run("Medics put the number of wounded at 14. The mayor called the strike a war crime.")
     assert [c.cue for c in found] == ["other", "other"]
+
+
+def test_outlet_named_before_its_head_noun_and_unnamed_insiders() -> None:
+    found = run("A senior Russian security source told the TASS news agency that 15 saboteurs had been held.")
+    assert [(c.claimant.kind, c.claimant.side, c.claimant.via_outlet) for c in found] == [
+        ("anonymous", "RU", "TASS news agency")]
+    found = run("A person familiar with the planning said the crossing had been prepared for months.")
+    assert [(c.claimant.kind, c.claimant.side) for c in found] == [("anonymous", "unknown")]
