@@ -94,14 +94,14 @@ class _Reads:
             self._records[(article_id, record_id)] = found
         return found
 
-    def origins(self, article_ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+    def origins(self, article_ids: Iterable[str], *, conn: Any = None) -> dict[str, tuple[str, tuple[str, ...]]]:
         """Each article's canonical article and outlets (see :func:`_origins`)."""
         wanted = set(article_ids)
         missing = wanted - self._origins.keys()
         if missing:
             if len(self._origins) >= self.LIMIT:
                 self._origins.clear()
-            self._origins.update(_origins(self.store, missing))
+            self._origins.update(_origins(self.store, missing, conn=conn))
         return {aid: self._origins[aid] for aid in wanted if aid in self._origins}
 
     def keep_claims(self, article_id: str, payloads: dict[str, dict[str, Any]]) -> None:
@@ -109,12 +109,13 @@ class _Reads:
             self._claims.clear()
         self._claims[article_id] = payloads
 
-    def claims(self, wanted: dict[str, set[str]]) -> dict[str, Claim]:
+    def claims(self, wanted: dict[str, set[str]], *, conn: Any = None) -> dict[str, Claim]:
         """The claims with these ids, by article."""
         out = {}
         for aid in sorted(wanted):
             if aid not in self._claims:
-                self.keep_claims(aid, {rid: p for rid, kind, p in self.store.derived(aid, "claims") if kind == "claim"})
+                self.keep_claims(aid, {rid: p for rid, kind, p in self.store.derived(aid, "claims", conn=conn)
+                                       if kind == "claim"})
             payloads = self._claims[aid]
             out.update({cid: self.record(Claim, aid, cid, payloads[cid]) for cid in sorted(wanted[aid])
                         if cid in payloads})
@@ -159,17 +160,25 @@ def update(store: Store, settings: Settings, article_ids: Iterable[str], *,
     blocks = sorted(before | {block for _a, _r, block in members})
     tab = credibility.table(settings.credibility)
     for n, block in enumerate(blocks, 1):
-        try:
-            records = list(_relink(store, block, tab, reads, links))
-        except Exception as exc:  # noqa: BLE001 - one block's failure must not stop the others
+        failure = None
+        # read, recomputed and replaced under one lock: another process linking the same
+        # block waits, then reads what this one wrote
+        with store.block_lock(block) as conn:
+            try:
+                records = list(_relink(store, block, tab, reads, links, conn))
+            except Exception as exc:  # noqa: BLE001 - one block's failure must not stop the others
+                failure = exc
+            else:
+                points = [p for kind, _i, r in records if kind == "ledger_event" and (p := point_of(r)) is not None]
+                store.replace_block(block, records, conn=conn,
+                                    points=[(p.event_id, p.latitude, p.longitude, p.precision) for p in points])
+        if failure is not None:
             summary.failed += 1
             store.put_rejected(Rejected(
-                id=hashlib.sha256(f"link\0{block}\0{type(exc).__name__}".encode()).hexdigest(),
+                id=hashlib.sha256(f"link\0{block}\0{type(failure).__name__}".encode()).hexdigest(),
                 source=f"block:{block}", stage="link", reason="E214",
-                detail=str(InputError("E214", stage="link", detail=f"{type(exc).__name__}: {exc}"))[:500]))
+                detail=str(InputError("E214", stage="link", detail=f"{type(failure).__name__}: {failure}"))[:500]))
             continue
-        points = [p for kind, _i, r in records if kind == "ledger_event" and (p := point_of(r)) is not None]
-        store.replace_block(block, records, points=[(p.event_id, p.latitude, p.longitude, p.precision) for p in points])
         summary.blocks += 1
         summary.ledger_events += sum(1 for kind, _i, _r in records if kind == "ledger_event")
         summary.disagreements += sum(1 for kind, _i, r in records if kind == "disagreement" and r.status == "disputed")
@@ -220,27 +229,27 @@ def _joined_blocks(store: Store, links: Sequence[corrections.Link]) -> dict[tupl
 
 
 def _relink(store: Store, block: str, tab: credibility.Table, reads: _Reads,
-            links: Sequence[corrections.Link] = ()) -> Iterator[tuple[str, str, Any]]:
+            links: Sequence[corrections.Link] = (), conn: Any = None) -> Iterator[tuple[str, str, Any]]:
     if block.startswith("ev|"):
-        yield from _relink_events(store, block, tab, reads, links)
+        yield from _relink_events(store, block, tab, reads, links, conn)
     else:
-        yield from _relink_measure(store, block, tab, reads)
+        yield from _relink_measure(store, block, tab, reads, conn)
 
 
-def _origins(store: Store, article_ids: Iterable[str]) -> dict[str, tuple[str, tuple[str, ...]]]:
+def _origins(store: Store, article_ids: Iterable[str], *, conn: Any = None) -> dict[str, tuple[str, tuple[str, ...]]]:
     return {aid: (canonical or aid, outlets) for aid, (_p, canonical, outlets)
-            in store.article_meta(sorted(set(article_ids))).items()}
+            in store.article_meta(sorted(set(article_ids)), conn=conn).items()}
 
 
 def _relink_events(store: Store, block: str, tab: credibility.Table, reads: _Reads,
-                   links: Sequence[corrections.Link]) -> Iterator[tuple[str, str, Any]]:
-    rows = store.block_members(block, "events")
-    origins = reads.origins(aid for aid, _r, _p in rows)
+                   links: Sequence[corrections.Link], conn: Any = None) -> Iterator[tuple[str, str, Any]]:
+    rows = store.block_members(block, "events", conn=conn)
+    origins = reads.origins((aid for aid, _r, _p in rows), conn=conn)
     events = [(reads.record(Event, aid, rid, p), origins[aid][0]) for aid, rid, p in rows if aid in origins]
     wanted: dict[str, set[str]] = defaultdict(set)
     for e, _o in events:
         wanted[e.evidence.article_id].update(e.claim_ids)
-    claims = reads.claims(wanted)
+    claims = reads.claims(wanted, conn=conn)
     grades: dict[str, Grade] = {}  # one claim may report several events: its best-supported grade
     same, apart = _constraints(links, [e for e, _o in events])
     by_id = {e.id: e for e, _o in events}
@@ -295,11 +304,11 @@ def _corrected(le: LedgerEvent, events: dict[str, Event], same: Sequence[tuple[s
 
 
 def _relink_measure(store: Store, block: str, tab: credibility.Table,
-                    reads: _Reads) -> Iterator[tuple[str, str, Any]]:
+                    reads: _Reads, conn: Any = None) -> Iterator[tuple[str, str, Any]]:
     _ms, measure, unit, region_key = block.split("|", 3)
     region = None if region_key == "-" else region_key
-    rows = store.block_members(block, "claims")
-    origins = reads.origins(aid for aid, _r, _p in rows)
+    rows = store.block_members(block, "claims", conn=conn)
+    origins = reads.origins((aid for aid, _r, _p in rows), conn=conn)
     quantities: dict[str, list[Quantity]] = defaultdict(list)
     claims = [(aid, reads.record(Claim, aid, rid, payload)) for aid, rid, payload in rows if aid in origins]
     subjects = {(q.evidence.article_id, q.evidence.start): q.subject_side
@@ -307,7 +316,8 @@ def _relink_measure(store: Store, block: str, tab: credibility.Table,
     values = []
     for aid, claim in claims:
         if any(q.qualifier == "relative" for q in claim.quantities) and aid not in quantities:
-            quantities[aid] = [from_dict(Quantity, p) for _r, k, p in store.derived(aid, "quantities") if k == "quantity"]
+            quantities[aid] = [from_dict(Quantity, p) for _r, k, p in store.derived(aid, "quantities", conn=conn)
+                               if k == "quantity"]
         values.extend(timelines.claim_values(claim, origin=origins[aid][0], outlets=origins[aid][1],
                                              article_quantities=quantities.get(aid, ()), subjects=subjects,
                                              measure=measure, unit=unit, region=region))

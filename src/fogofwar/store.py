@@ -155,6 +155,35 @@ class Store:
         except sa.exc.OperationalError as exc:
             raise StoreError("E301", url=db_display(self.db), detail=_first_line(exc)) from exc
 
+    @contextlib.contextmanager
+    def _reading(self, conn: sa.Connection | None) -> Iterator[sa.Connection]:
+        """``conn`` (a transaction the caller holds, see :meth:`block_lock`), else a read."""
+        if conn is not None:
+            yield conn
+        else:
+            with self._read() as fresh:
+                yield fresh
+
+    @contextlib.contextmanager
+    def _writing(self, conn: sa.Connection | None) -> Iterator[sa.Connection]:
+        """``conn`` (a write transaction the caller holds), else a new write transaction."""
+        if conn is not None:
+            yield conn
+        else:
+            with self._begin() as fresh:
+                yield fresh
+
+    @contextlib.contextmanager
+    def block_lock(self, block: str) -> Iterator[sa.Connection]:
+        """One write transaction for reading a link block and replacing it, so that two
+        processes linking the same block cannot interleave: the later one reads what the
+        earlier wrote. SQLite's write lock is taken at BEGIN; PostgreSQL takes an advisory
+        lock on the block's name. Pass the connection to the reads and the write."""
+        with self._begin() as conn:
+            if self.dialect == "postgresql":
+                conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:block))"), {"block": block})
+            yield conn
+
     def _insert_ignore(self, table: sa.Table):  # noqa: ANN202
         stmt = (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
         return stmt.on_conflict_do_nothing()
@@ -371,8 +400,9 @@ class Store:
             return sorted({o for o in conn.execute(sa.select(T.reports.c.outlet).where(
                 (T.reports.c.article_id == article_id) | (T.reports.c.variant_id == article_id))).scalars() if o})
 
-    def derived(self, article_id: str, stage: str) -> Iterator[tuple[str, str, dict[str, Any]]]:
-        with self._read() as conn:
+    def derived(self, article_id: str, stage: str, *,
+                conn: sa.Connection | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
+        with self._reading(conn) as conn:
             rows = conn.execute(sa.select(T.derived).where(
                 (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage))
                 .order_by(T.derived.c.record_id)).mappings().all()
@@ -413,14 +443,15 @@ class Store:
             if rows:
                 conn.execute(T.link_members.insert(), rows)
 
-    def block_members(self, block: str, stage: str) -> list[tuple[str, str, dict[str, Any]]]:
+    def block_members(self, block: str, stage: str, *,
+                      conn: sa.Connection | None = None) -> list[tuple[str, str, dict[str, Any]]]:
         """The stored records of one block, as (article id, record id, plain data), in a fixed order."""
         query = (sa.select(T.derived.c.article_id, T.derived.c.record_id, T.derived.c.payload)
                  .join(T.link_members, (T.link_members.c.article_id == T.derived.c.article_id)
                        & (T.link_members.c.record_id == T.derived.c.record_id))
                  .where((T.link_members.c.block == block) & (T.derived.c.stage == stage))
                  .order_by(T.derived.c.article_id, T.derived.c.record_id))
-        with self._read() as conn:
+        with self._reading(conn) as conn:
             return [(aid, rid, orjson.loads(payload)) for aid, rid, payload in conn.execute(query).all()]
 
     def mark_stage(self, article_ids: Sequence[str], stage: str, versions: rec.Versions) -> None:
@@ -435,15 +466,17 @@ class Store:
                                                       "ran_at": now} for a in chunk])
 
     def replace_block(self, block: str, records: Iterable[tuple[str, str, Any]], *,
-                      points: Iterable[tuple[str, float, float, str]] = ()) -> None:
+                      points: Iterable[tuple[str, float, float, str]] = (),
+                      conn: sa.Connection | None = None) -> None:
         """Atomically replace what the link stage derived for one block: (kind, id, record),
-        and where its ledger events are: (event id, latitude, longitude, precision)."""
+        and where its ledger events are: (event id, latitude, longitude, precision); in the
+        transaction of :meth:`block_lock` when ``conn`` is given."""
         rows = [{"kind": kind, "id": rid, "block": block,
                  "payload": _payload(record)}
                 for kind, rid, record in records]
         located = [{"id": rid, "block": block, "latitude": lat, "longitude": lon, "precision": precision}
                    for rid, lat, lon, precision in points]
-        with self._begin() as conn:
+        with self._writing(conn) as conn:
             conn.execute(T.ledger.delete().where(T.ledger.c.block == block))
             # a record that moved here from another block (its report's region or type
             # changed, or an analyst merged it) leaves that one, recomputed in the same run
@@ -563,11 +596,12 @@ class Store:
                     & (T.derived.c.record_id == rid)).values(
                     payload=_payload(record)))
 
-    def article_meta(self, article_ids: Sequence[str]) -> dict[str, tuple[str | None, str | None, tuple[str, ...]]]:
+    def article_meta(self, article_ids: Sequence[str], *, conn: sa.Connection | None = None
+                     ) -> dict[str, tuple[str | None, str | None, tuple[str, ...]]]:
         """(published, canonical id, outlets) of each article, in one read."""
         out: dict[str, tuple[str | None, str | None, tuple[str, ...]]] = {}
         outlets: dict[str, set[str]] = {}
-        with self._read() as conn:
+        with self._reading(conn) as conn:
             for chunk in _chunks(sorted(set(article_ids))):
                 for aid, published, canonical in conn.execute(sa.select(
                         T.articles.c.id, T.articles.c.published, T.articles.c.canonical_id)

@@ -3,6 +3,12 @@ whatever the order of arrival, and the readers the CLI and API use."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
+import time
+
+import pytest
+
 from fogofwar import link, pipeline
 from fogofwar import records as rec
 from fogofwar.config import Settings
@@ -114,3 +120,43 @@ def test_flagged_statements_merge_apart_from_events(store: Store) -> None:
     assert all(not e.flags for e in link.ledger_events(store))
     (vows,) = [e for e in link.ledger_events(store, flagged=True) if e.flags]
     assert vows.flags == ("future",) and set(vows.event_ids) == {"vowA", "vowB"}
+
+
+def test_a_block_lock_makes_a_second_writer_wait(store: Store) -> None:
+    """Two processes relinking one block cannot interleave their read and their write."""
+    other = Store(store.db)
+    holding, order = threading.Event(), []
+
+    def second() -> None:
+        holding.wait(10)
+        with other.block_lock("ev|Battles|Armed clash|RU-BRY"):
+            order.append("second")
+
+    thread = threading.Thread(target=second)
+    thread.start()
+    try:
+        with store.block_lock("ev|Battles|Armed clash|RU-BRY"):
+            holding.set()
+            time.sleep(0.3)  # the second writer asks for the lock meanwhile
+            order.append("first")
+        thread.join(30)
+    finally:
+        other.close()
+    assert order == ["first", "second"]
+
+
+def test_every_block_is_read_and_replaced_under_its_lock(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    ids = [put(store, k) for k in "ABC"]
+    locked: list[str] = []
+    real = store.block_lock
+
+    @contextlib.contextmanager
+    def recording(block: str):  # noqa: ANN202
+        with real(block) as conn:
+            locked.append(block)
+            yield conn
+
+    monkeypatch.setattr(store, "block_lock", recording)
+    summary = link.update(store, Settings(), ids)
+    assert summary.blocks == len(locked) == len(set(locked)) >= 3
+    assert {b for b in locked if b.startswith("ms|")} and {b for b in locked if b.startswith("ev|")}
