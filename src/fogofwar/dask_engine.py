@@ -362,6 +362,7 @@ def ingest_documents(items: Iterable[RawDocument | Rejected], *, store: Store, s
     stager = _Stager(engine, store=store, settings=settings)
     batcher = _Batcher(stager)
     touched: set[str] = set()
+    left = pipeline.leftover(store)
     for item, cleaned in _cleaned(engine, items, settings):
         if isinstance(item, Rejected) or isinstance(cleaned, Rejected):
             record = item if isinstance(item, Rejected) else cleaned
@@ -378,21 +379,22 @@ def ingest_documents(items: Iterable[RawDocument | Rejected], *, store: Store, s
             on_outcome(outcome)
     batcher.flush()
     stager.drain()
-    _catch_up(stager, touched)
+    _catch_up(stager, touched, left)
     return summary
 
 
-def _catch_up(stager: _Stager, touched: set[str]) -> None:
+def _catch_up(stager: _Stager, touched: set[str], left: pipeline.Leftover) -> None:
     """Stage what an earlier stopped run left unstaged, then link (as the pipeline does)."""
     store, settings = stager.store, stager.settings
-    ids = store.unstaged_ids(list(STAGES))
+    ids = [i for i in store.unstaged_ids(list(STAGES)) if i in left.unstaged]
     for start in range(0, len(ids), settings.batch_size):
         batch = [store.article(i) for i in ids[start:start + settings.batch_size]]
         stager.run_local(batch)
         for n in range(0, len(batch), stager.engine.stage_chunk):
             stager.submit(batch[n:n + stager.engine.stage_chunk])
     stager.drain()
-    pipeline.link_articles({*touched, *store.unstaged_ids(["link"])}, store=store, settings=settings)
+    pipeline.link_articles({*touched, *(i for i in store.unstaged_ids(["link"]) if i in left.unlinked)},
+                           store=store, settings=settings)
 
 
 def reprocess(*, store: Store, settings: Settings, engine: Engine, stage: str | None = None,

@@ -160,18 +160,7 @@ def update(store: Store, settings: Settings, article_ids: Iterable[str], *,
     blocks = sorted(before | {block for _a, _r, block in members})
     tab = credibility.table(settings.credibility)
     for n, block in enumerate(blocks, 1):
-        failure = None
-        # read, recomputed and replaced under one lock: another process linking the same
-        # block waits, then reads what this one wrote
-        with store.block_lock(block) as conn:
-            try:
-                records = list(_relink(store, block, tab, reads, links, conn))
-            except Exception as exc:  # noqa: BLE001 - one block's failure must not stop the others
-                failure = exc
-            else:
-                points = [p for kind, _i, r in records if kind == "ledger_event" and (p := point_of(r)) is not None]
-                store.replace_block(block, records, conn=conn,
-                                    points=[(p.event_id, p.latitude, p.longitude, p.precision) for p in points])
+        records, failure = _relinked(store, block, tab, reads, links)
         if failure is not None:
             summary.failed += 1
             store.put_rejected(Rejected(
@@ -185,6 +174,28 @@ def update(store: Store, settings: Settings, article_ids: Iterable[str], *,
         if on_block is not None:
             on_block(n, len(blocks))
     return summary
+
+
+def _relinked(store: Store, block: str, tab: credibility.Table, reads: _Reads,
+              links: Sequence[corrections.Link]) -> tuple[list[tuple[str, str, Any]], Exception | None]:
+    """One block recomputed and replaced: computed from what it holds outside any lock, so
+    that processes linking at once compute side by side, then written under the block's
+    lock once the block is seen to hold the same records still; if another process changed
+    them meanwhile, computed again under the lock from what it holds now."""
+    stage = "events" if block.startswith("ev|") else "claims"
+    try:
+        seen = store.block_members(block, stage)
+        records = list(_relink(store, block, tab, reads, links, rows=seen))
+        with store.block_lock(block) as conn:
+            now = store.block_members(block, stage, conn=conn)
+            if now != seen:
+                records = list(_relink(store, block, tab, _Reads(store), links, conn=conn, rows=now))
+            points = [p for kind, _i, r in records if kind == "ledger_event" and (p := point_of(r)) is not None]
+            store.replace_block(block, records, conn=conn,
+                                points=[(p.event_id, p.latitude, p.longitude, p.precision) for p in points])
+    except Exception as exc:  # noqa: BLE001 - one block's failure must not stop the others
+        return [], exc
+    return records, None
 
 
 def relink_all(store: Store, settings: Settings, **kwargs: Any) -> LinkSummary:
@@ -229,11 +240,12 @@ def _joined_blocks(store: Store, links: Sequence[corrections.Link]) -> dict[tupl
 
 
 def _relink(store: Store, block: str, tab: credibility.Table, reads: _Reads,
-            links: Sequence[corrections.Link] = (), conn: Any = None) -> Iterator[tuple[str, str, Any]]:
+            links: Sequence[corrections.Link] = (), conn: Any = None, *,
+            rows: list[tuple[str, str, dict[str, Any]]]) -> Iterator[tuple[str, str, Any]]:
     if block.startswith("ev|"):
-        yield from _relink_events(store, block, tab, reads, links, conn)
+        yield from _relink_events(store, block, tab, reads, links, conn, rows)
     else:
-        yield from _relink_measure(store, block, tab, reads, conn)
+        yield from _relink_measure(store, block, tab, reads, conn, rows)
 
 
 def _origins(store: Store, article_ids: Iterable[str], *, conn: Any = None) -> dict[str, tuple[str, tuple[str, ...]]]:
@@ -242,8 +254,8 @@ def _origins(store: Store, article_ids: Iterable[str], *, conn: Any = None) -> d
 
 
 def _relink_events(store: Store, block: str, tab: credibility.Table, reads: _Reads,
-                   links: Sequence[corrections.Link], conn: Any = None) -> Iterator[tuple[str, str, Any]]:
-    rows = store.block_members(block, "events", conn=conn)
+                   links: Sequence[corrections.Link], conn: Any,
+                   rows: list[tuple[str, str, dict[str, Any]]]) -> Iterator[tuple[str, str, Any]]:
     origins = reads.origins((aid for aid, _r, _p in rows), conn=conn)
     events = [(reads.record(Event, aid, rid, p), origins[aid][0]) for aid, rid, p in rows if aid in origins]
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -303,11 +315,10 @@ def _corrected(le: LedgerEvent, events: dict[str, Event], same: Sequence[tuple[s
     return dataclasses.replace(le, **changes, corrected=tuple(marks)) if marks else le
 
 
-def _relink_measure(store: Store, block: str, tab: credibility.Table,
-                    reads: _Reads, conn: Any = None) -> Iterator[tuple[str, str, Any]]:
+def _relink_measure(store: Store, block: str, tab: credibility.Table, reads: _Reads, conn: Any,
+                    rows: list[tuple[str, str, dict[str, Any]]]) -> Iterator[tuple[str, str, Any]]:
     _ms, measure, unit, region_key = block.split("|", 3)
     region = None if region_key == "-" else region_key
-    rows = store.block_members(block, "claims", conn=conn)
     origins = reads.origins((aid for aid, _r, _p in rows), conn=conn)
     quantities: dict[str, list[Quantity]] = defaultdict(list)
     claims = [(aid, reads.record(Claim, aid, rid, payload)) for aid, rid, payload in rows if aid in origins]

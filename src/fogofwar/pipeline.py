@@ -312,6 +312,7 @@ def ingest_documents(items: Iterable[RawDocument | Rejected], *, store: Store, s
     summary = Summary()
     pending: list[Article] = []
     touched: set[str] = set()  # articles to link: new ones, and old ones with a new report
+    left = leftover(store)
     for item in items:
         if isinstance(item, Rejected):
             store.put_rejected(item)
@@ -330,19 +331,37 @@ def ingest_documents(items: Iterable[RawDocument | Rejected], *, store: Store, s
             on_outcome(outcome)
     if pending:
         run_stages(pending, store=store, settings=settings, resources=resources)
-    _catch_up(store=store, settings=settings, resources=resources, touched=touched)
+    _catch_up(store=store, settings=settings, resources=resources, touched=touched, left=left)
     return summary
 
 
-def _catch_up(*, store: Store, settings: Settings, resources: Resources, touched: set[str] | None = None) -> None:
+@dataclass(frozen=True, slots=True)
+class Leftover:
+    """Articles an earlier run stored but did not stage, or did not link (it was stopped),
+    as they stood when this run began."""
+
+    unstaged: frozenset[str]
+    unlinked: frozenset[str]
+
+
+def leftover(store: Store) -> Leftover:
+    """What a run picks up after its own work. Taken when it begins, so that the articles
+    another process stores meanwhile, and is about to stage itself, are left to it."""
+    return Leftover(frozenset(store.unstaged_ids(list(STAGES))), frozenset(store.unstaged_ids(["link"])))
+
+
+def _catch_up(*, store: Store, settings: Settings, resources: Resources, touched: set[str] | None = None,
+              left: Leftover | None = None) -> None:
     """Stage articles stored by an earlier run that was stopped before staging them, then
     link them with every article touched since (the link stage runs once per call: its
     blocks span articles, so relinking them batch by batch would redo the same work)."""
-    ids = store.unstaged_ids(list(STAGES))
+    left = left or leftover(store)
+    ids = [i for i in store.unstaged_ids(list(STAGES)) if i in left.unstaged]
     for start in range(0, len(ids), settings.batch_size):
         batch = [store.article(i) for i in ids[start:start + settings.batch_size]]
         run_stages(batch, store=store, settings=settings, resources=resources)
-    link_articles({*(touched or ()), *store.unstaged_ids(["link"])}, store=store, settings=settings)
+    unlinked = (i for i in store.unstaged_ids(["link"]) if i in left.unlinked)
+    link_articles({*(touched or ()), *unlinked}, store=store, settings=settings)
 
 
 def link_articles(article_ids: Iterable[str], *, store: Store, settings: Settings) -> None:

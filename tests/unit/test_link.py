@@ -160,3 +160,22 @@ def test_every_block_is_read_and_replaced_under_its_lock(store: Store, monkeypat
     summary = link.update(store, Settings(), ids)
     assert summary.blocks == len(locked) == len(set(locked)) >= 3
     assert {b for b in locked if b.startswith("ms|")} and {b for b in locked if b.startswith("ev|")}
+
+
+def test_a_block_read_before_another_process_changed_it_is_computed_again(
+        store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The block is computed outside its lock; if it holds other records by the time the lock
+    is taken (another process linked a report into it meanwhile), it is computed again."""
+    ids = [put(store, k) for k in "AB"]
+    pipeline.link_articles(ids, store=store, settings=Settings())
+    expected = ledger(store)
+    real = store.block_members
+
+    def stale(block: str, stage: str, *, conn: object = None) -> list:
+        rows = real(block, stage, conn=conn)
+        return rows if conn is not None else rows[:1]  # the unlocked read misses a report
+
+    monkeypatch.setattr(store, "block_members", stale)
+    link.update(store, Settings(), ids)
+    assert ledger(store) == expected
+    assert [len(e.event_ids) for e in link.ledger_events(store)] == [2]

@@ -110,6 +110,28 @@ def test_articles_stored_but_not_staged_are_caught_up(store: Store, inputs: Path
     assert store.unstaged_ids(list(pipeline.STAGES)) == []
 
 
+def test_an_article_another_process_stores_meanwhile_is_left_to_it(store: Store, inputs: Path) -> None:
+    """A run catches up on what was left unstaged when it began, not on what another process
+    stores while it runs (that process stages its own articles: doing it twice is waste)."""
+    write(inputs / "a.txt", STORY_A)
+    write(inputs / "elsewhere" / "b.txt", STORY_B)
+    settings = Settings(db=store.db)
+    from fogofwar.ingest import read_inputs
+
+    (other,) = read_inputs([str(inputs / "elsewhere" / "b.txt")], settings=settings)
+    theirs: list[str] = []
+
+    def another_process_stores(_outcome: pipeline.Outcome) -> None:
+        if not theirs:  # stored, not yet staged, by a process that is still running
+            theirs.append(pipeline.process(other, store=store, settings=settings)[1].id)
+
+    pipeline.ingest([str(inputs / "a.txt")], store=store, settings=settings, on_outcome=another_process_stores)
+    assert store.unstaged_ids(list(pipeline.STAGES)) == theirs and store.unstaged_ids(["link"]) == theirs
+    # a run that begins later finds it left over (that process was stopped) and stages it
+    run(store, str(inputs / "a.txt"))
+    assert store.unstaged_ids(list(pipeline.STAGES)) == [] and store.unstaged_ids(["link"]) == []
+
+
 def test_reprocess_clean_after_a_boilerplate_edit(store: Store, inputs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     import re
 
