@@ -29,7 +29,7 @@ from typing import Any
 
 from . import dates
 from .events_actors import RELATIVE as _RELATIVE
-from .events_actors import claimant_side, named_actors, parties
+from .events_actors import captors, claimant_side, named_actors, parties
 from .events_figures import control_figures
 from .records import Claim, DateValue, Event, Evidence, PlaceMention, Quantity, Versions
 
@@ -78,6 +78,8 @@ class EventLexicon:
     occasions: tuple[frozenset[str], frozenset[str]]  # "the first time": the nouns and their qualifiers
     habitual: frozenset[str]
     figures: tuple[frozenset[str], frozenset[str]]  # what makes a figure one of ground held: verbs, nouns
+    targets: tuple[re.Pattern[str], re.Pattern[str]]  # words of military, of civilian targets
+    captives: tuple[frozenset[str], frozenset[str]]  # verbs of taking, nouns of people under arms
 
 
 @functools.cache
@@ -107,7 +109,13 @@ def lexicon() -> EventLexicon:
         blaming=frozenset(refs["blaming"]), time_nouns=frozenset(refs["time_nouns"]),
         occasions=(frozenset(refs["occasions"]["nouns"]), frozenset(refs["occasions"]["words"])),
         habitual=frozenset(refs["habitual"]),
-        figures=(frozenset(raw["control_figures"]["verbs"]), frozenset(raw["control_figures"]["nouns"])))
+        figures=(frozenset(raw["control_figures"]["verbs"]), frozenset(raw["control_figures"]["nouns"])),
+        targets=(_words(raw["targets"]["military"]), _words(raw["targets"]["civilian"])),
+        captives=(frozenset(raw["captives"]["verbs"]), frozenset(raw["captives"]["nouns"])))
+
+
+def _words(words: list[str]) -> re.Pattern[str]:
+    return re.compile(r"\b(?:" + "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True)) + r")\b")
 
 
 # --- cues and their grouping into events ---------------------------------------------------
@@ -354,6 +362,8 @@ def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]
         if named:
             cue = min(named, key=lambda m: m.token.i)
     etype, sub = cue.event_type, cue.sub_event_type
+    if _captives(cue.token, cue.key, lex):
+        return "Strategic developments", "Other", cue
     if cue.key in lex.fixed or cue.key == _FIGURE:
         return etype, sub, cue
     clause = text[group.start:group.end].lower()
@@ -365,6 +375,21 @@ def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]
         if m and (best is None or (m.start(), -len(word)) < best[:2]):
             best = (m.start(), -len(word), to_type, to_sub)
     return (best[2], best[3], cue) if best else (etype, sub, cue)
+
+
+def _captives(tok: Any, key: str, lex: EventLexicon) -> tuple[int, int] | None:
+    """"captured hundreds of troops", "115 servicemen captured": people taken, not ground. The
+    characters of the words naming the captives, or None."""
+    verbs, nouns = lex.captives
+    if key not in verbs or tok.pos_ != "VERB":
+        return None
+    taken = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] + ([tok.head] if tok.dep_ == "acl" else [])
+    taken += [g for t in taken for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+              if g.dep_ == "pobj"]  # "hundreds of troops"
+    for t in taken:
+        if t.lower_ in nouns or t.lemma_.lower() in nouns:
+            return t.left_edge.idx, t.idx + len(t)
+    return None
 
 
 def _arguments(tok: Any) -> set[int]:
@@ -419,6 +444,10 @@ def _place(group: _Group, sent: Any, usable: Sequence[PlaceMention], text: str,
         inside = [p for p in pool if start <= p.evidence.start < end]
         if inside:
             return min(inside, key=lambda p: (_PRECISION_RANK.get(p.precision, 9), p.evidence.start))
+    whole = [p for p in usable if p.precision == "country" and group.start <= p.evidence.start < group.end
+             and _where(p, sent.doc)]
+    if whole:
+        return whole[0]  # "fired 127 missiles at Ukraine": the whole country, not a region told before
     earlier = [p for p in below_country if paragraph_start <= p.evidence.start < sent.start_char]
     if earlier:
         return earlier[-1]
@@ -574,6 +603,7 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon) -> tuple[str,
         flags.append("negated")
     if (any(c.dep_ == "aux" and c.lower_ in lex.future_aux for t in around for c in t.children)
             or any(t.lemma_.lower() in lex.future for t in [*governors[1:], *chain[1:]])
+            or (tok.pos_ == "NOUN" and pred is not tok and pred.lemma_.lower() in lex.future)
             or any(t.lower_ == "going" for t in chain[1:])
             or (any(c.dep_ == "aux" and c.lower_ == "to" for c in pred.children) and pred.head.lemma_ == "be")):
         flags.append("future")  # "will", "vowed to", "is to be moved", "the task is to drive out"
@@ -582,8 +612,8 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon) -> tuple[str,
                    for t in around for c in t.children)
             or any(c.dep_ == "aux" and c.lower_ in lex.hypothetical_aux for c in pred.children)):
         flags.append("hypothetical")
-    if _historical(group, tok, ref_year):
-        flags.append("historical")
+    if _historical(group, tok, ref_year) or _habitual(tok, lex):
+        flags.append("historical")  # a pattern ("bombarded almost daily since 2022") is background
     return tuple(flags)
 
 
@@ -644,7 +674,8 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     datelines = [m.span() for m in _DATELINE.finditer(text)]
     # actor words inside a place's name ("Moscow region governor") name no actor; metonyms do
     blocked = datelines + [(p.evidence.start, p.evidence.end) for p in places
-                           if p.kind in ("toponym", "nested", "facility") and " " in p.evidence.text.strip()]
+                           if p.kind in ("toponym", "nested", "facility")
+                           and (" " in p.evidence.text.strip() or _where(p, doc))]
     # who says it is no party to what is said ("Putin said Ukraine had tried to strike the plant,
     # an accusation Kyiv rejected"): the reporting side comes from the claim, when no actor is named
     blocked += [(c.claimant.evidence.start, c.claimant.evidence.end) for c in claims if c.claimant.evidence]
@@ -655,11 +686,15 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     ref_year = _reference_year(text, article.published)
     sents = list(doc.sents)
     found: list[tuple[_Group, Any, int]] = []
+    headline = _headline_end(text, article.title)
     for i, sent in enumerate(sents):
+        if sent.end_char <= headline:
+            continue
         inside = [p for p in usable if sent.start_char <= p.evidence.start < sent.end_char]
         place_at = {t.i: _Spot(p.place.id, p.place.admin1, p.precision in ("point", "near")) for p in inside
                     for t in sent if p.evidence.start <= t.idx < p.evidence.end}
-        groups = _groups(_raw_cues(sent, lex, place_spans), place_at, lex)
+        cues = [c for c in _raw_cues(sent, lex, place_spans) if c.token.idx >= headline]
+        groups = _groups(cues, place_at, lex)
         told = [g for g in groups if not _descriptive(g) and not _characterises(g, groups)]
         if not any(m.sub_event_type == _TERRITORY for g in told for m in g.members):
             told += _figure_groups(sent, quantities, lex)
@@ -675,6 +710,21 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
             out.extend(_events_of(group, sent, article, usable, blocked, claims, quantities, others, window,
                                   ref_year, versions, lex, means.get(id(group))))
     return out
+
+
+_SENTENCE_END = re.compile(r"[.!?:;\"”’)]\s*$")
+
+
+def _headline_end(text: str, title: str | None) -> int:
+    """Where the headline that opens a text ends (0 if none): the body tells its events again,
+    in full, so a headline reports none. A headline is the first line when it is the title, or
+    a short line standing alone that ends without a sentence's punctuation."""
+    first = text.split("\n", 1)[0]
+    alone = text[len(first):len(first) + 2] == "\n\n"
+    if first.strip() and (first.strip() == (title or "").strip()
+                          or (alone and len(first.split()) <= 25 and not _SENTENCE_END.search(first))):
+        return len(first)
+    return 0
 
 
 def _figure_groups(sent: Any, quantities: Sequence[Quantity], lex: EventLexicon) -> list[_Group]:
@@ -695,7 +745,7 @@ def _references(found: list[tuple[_Group, Any, int]], paragraph_of: dict[int, in
     means: dict[int, tuple[str, str]] = {}
     for group, _sent, i in found:
         tok = group.head.token
-        if _an_occasion(tok, lex) or _habitual(tok, lex):
+        if _an_occasion(tok, lex):
             dropped.add(id(group))
         if tok.pos_ != "NOUN" or _own_year(tok):
             continue
@@ -726,6 +776,12 @@ def _habitual(tok: Any, lex: EventLexicon) -> bool:
     return now and any(c.dep_ == "advmod" and c.lower_ in lex.habitual for c in pred.children)
 
 
+def _where(mention: PlaceMention, doc: Any) -> bool:
+    """"struck airfields deep inside Russia": a country named after a preposition is where, not who."""
+    span = doc.char_span(mention.evidence.start, mention.evidence.end, alignment_mode="expand")
+    return span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ != "by"
+
+
 def _the_doer(mention: PlaceMention, doc: Any) -> bool:
     """"the picture painted by Kyiv": a place named as the doer stands for its government, not a location."""
     span = doc.char_span(mention.evidence.start, mention.evidence.end, alignment_mode="expand")
@@ -750,7 +806,11 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
     clause = text[group.start:group.end]
     place = _place(group, sent, usable, text, others)
     named = named_actors(group, sent, article.id, lex, blocked)
-    actor1, actor2 = parties(named, etype, sub, clause, place, claimant_side(group, claims), group)
+    if held := _captives(cue.token, cue.key, lex):
+        actor1, actor2 = captors(named, held, claimant_side(group, claims))
+    else:
+        actor1, actor2 = parties(named, etype, sub, clause, place, claimant_side(group, claims), group,
+                                 lex.targets)
     change = lex.territory.get(group.head.key, "claimed_control" if group.head.key == _FIGURE else "none")
     if etype != "Battles":
         change = "none"

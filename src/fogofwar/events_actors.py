@@ -9,7 +9,7 @@ from typing import Any
 
 from .records import Actor, Claim, Evidence, PlaceMention
 
-__all__ = ["RELATIVE", "claimant_side", "named_actors", "parties"]
+__all__ = ["RELATIVE", "captors", "claimant_side", "named_actors", "parties"]
 
 RELATIVE = frozenset({"that", "which", "who", "whom", "whose"})  # pronouns that stand for a doer named before
 
@@ -17,8 +17,6 @@ _FORCES = {"RU": "Military Forces of Russia", "UA": "Military Forces of Ukraine"
 _GOVERNMENTS = {"RU": "Government of Russia", "UA": "Government of Ukraine"}
 _CIVILIANS = {"RU": "Civilians (Russia)", "UA": "Civilians (Ukraine)"}
 _OTHER_SIDE = {"RU": "UA", "UA": "RU"}
-_MILITARY_TARGETS = re.compile(r"\b(positions?|troops|units?|forces|groups?|formations?|equipment|depots?|"
-                               r"command posts?|brigades?|battalions?|soldiers|servicemen|vehicles|tanks?)\b")
 _VIOLENT = ("Battles", "Explosions/Remote violence", "Violence against civilians")
 
 
@@ -79,16 +77,18 @@ def claimant_side(group: Any, claims: Sequence[Claim]) -> tuple[str, Evidence | 
 
 
 def parties(named: list[Actor], etype: str, sub: str, clause: str, place: PlaceMention | None,
-             reporter: tuple[str, Evidence | None] | None, group: Any) -> tuple[Actor | None, Actor | None]:
+             reporter: tuple[str, Evidence | None] | None, group: Any,
+             targets: tuple[re.Pattern[str], re.Pattern[str]]) -> tuple[Actor | None, Actor | None]:
     """ACLED's actor1 and actor2 from the actors named and what the text implies: the reporting
     side, the soil the event happened on (its country's forces defend it, its people are the
-    civilians hurt), the opposing belligerent of a battle or an interception."""
+    civilians hurt), the opposing belligerent of a battle or an interception. ``targets`` are
+    the words of military and of civilian targets (``events.json``)."""
     country = place.place.country if place is not None and place.place is not None else None
     soil = (country, place.evidence) if country in _FORCES else None
     armed = [_as_forces(a) if etype in _VIOLENT or sub == "Disrupted weapons use" else a
              for a in named if a.inter != 7]
     hurt = [a for a in named if a.inter == 7]
-    military = bool(_MILITARY_TARGETS.search(clause.lower()))
+    military = bool(targets[0].search(clause.lower()))
     actor1 = armed[0] if armed else None
     actor2 = next((a for a in armed[1:] if actor1 is not None and a.side != actor1.side and a.side in _FORCES), None)
     if etype == "Strategic developments" and sub != "Disrupted weapons use":
@@ -118,7 +118,29 @@ def parties(named: list[Actor], etype: str, sub: str, clause: str, place: PlaceM
         return actor1, _actor(_CIVILIANS[side] if side else "Civilians", side or "unknown", hurt[0].evidence, 7)
     if military:
         return actor1, _actor(_FORCES[enemy], enemy, soil[1] if soil and soil[0] == enemy else None)
+    hit = targets[1].search(clause.lower())
+    if soil and soil[0] == enemy and hit and soil[1] is not None:
+        # the enemy's homes, cars and streets hit: its civilians are the target, no person named
+        evidence = Evidence(article_id=soil[1].article_id, start=group.start + hit.start(),
+                            end=group.start + hit.end(), text=clause[hit.start():hit.end()])
+        return actor1, _actor(_CIVILIANS[enemy], enemy, evidence, 7)
     return actor1, None
+
+
+def captors(named: list[Actor], held: tuple[int, int],
+            reporter: tuple[str, Evidence | None] | None) -> tuple[Actor | None, Actor | None]:
+    """Prisoners taken: the forces named among the words ``held`` are the captives (actor2), their
+    enemy took them (actor1); with none named there, the reporting side took prisoners of the other."""
+    captive = next((_as_forces(a) for a in named if a.side in _FORCES and a.inter == 1 and a.evidence is not None
+                    and held[0] <= a.evidence.start < held[1]), None)
+    if captive is None:
+        if reporter is None:
+            return None, None
+        side, evidence = reporter
+        return _actor(_FORCES[side], side, evidence), _actor(_FORCES[_OTHER_SIDE[side]], _OTHER_SIDE[side], None)
+    captor = next((a for a in named if a.side == _OTHER_SIDE[captive.side] and a.inter == 1), None)
+    enemy = _OTHER_SIDE[captive.side]
+    return _as_forces(captor) if captor else _actor(_FORCES[enemy], enemy, None), captive
 
 
 def _as_forces(actor: Actor) -> Actor:

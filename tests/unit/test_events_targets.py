@@ -1,0 +1,120 @@
+"""Events: what a strike hit, who was taken prisoner, where a country-wide event is, the headline
+that retells the body, and the cues of planned or habitual happenings; real parser, reports
+written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from fogofwar import events, nlp
+from fogofwar.clean import article_id
+from fogofwar.records import Article, Evidence, Place, PlaceMention
+
+pytestmark = pytest.mark.model
+
+LIPETSK = Place(id="l", name="Lipetsk Oblast", kind="adm1", country="RU", admin1="RU-LIP")
+YELETS = Place(id="y", name="Yelets", kind="populated", country="RU", admin1="RU-LIP", latitude=52.62,
+               longitude=38.50)
+RUSSIA = Place(id="ru", name="Russia", kind="country", country="RU")
+UKRAINE = Place(id="ua", name="Ukraine", kind="country", country="UA")
+ODESA_REGION = Place(id="od", name="Odesa Oblast", kind="adm1", country="UA", admin1="UA-51")
+
+
+def run(text: str, places: list[tuple[str, Place, str]] = (), *, title: str | None = None,
+        published: str | None = "2025-03-04") -> list:
+    """``places``: (name, place, precision), every occurrence of the name."""
+    aid = article_id(text)
+    found = []
+    for name, place, precision in places:
+        start = text.find(name)
+        while start >= 0:
+            evidence = Evidence(article_id=aid, start=start, end=start + len(name), text=name)
+            kind = "country" if place.kind == "country" else "toponym"
+            found.append(PlaceMention(id=f"{name}{start}", evidence=evidence, name=name, place=place,
+                                      precision=precision if kind != "country" else "country"))
+            start = text.find(name, start + 1)
+    article = Article(id=aid, text=text, published=published, title=title)
+    return events.find_events(article, nlp.load()(text), places=found)
+
+
+def sides(e) -> set[str]:
+    return {a.side for a in (e.actor1, e.actor2) if a is not None}
+
+
+def test_a_strike_on_homes_and_cars_of_one_side_targets_its_civilians() -> None:
+    text = "Ukrainian drones hit two houses and a parked car in Yelets overnight, the regional governor wrote."
+    (strike,) = run(text, [("Yelets", YELETS, "point")])
+    assert strike.event_type == "Explosions/Remote violence"
+    assert strike.actor1.side == "UA"
+    assert strike.actor2 is not None and strike.actor2.name == "Civilians (Russia)" and strike.actor2.inter == 7
+    assert strike.actor2.evidence is not None and strike.actor2.evidence.text in ("houses", "car")
+
+
+def test_a_strike_with_no_target_named_has_no_second_actor() -> None:
+    text = "Ukrainian drones attacked Yelets overnight, the regional governor wrote."
+    (strike,) = run(text, [("Yelets", YELETS, "point")])
+    assert strike.actor1.side == "UA" and strike.actor2 is None
+
+
+def test_a_country_named_after_a_preposition_is_where_not_who() -> None:
+    text = "Ukrainian long-range drones struck two military airfields deep inside Russia on Monday."
+    (strike,) = run(text, [("Russia", RUSSIA, "country")])
+    assert strike.actor1.side == "UA"
+    assert sides(strike) == {"UA", "RU"}  # airfields are military: the Russian forces are the target
+    assert strike.place is not None and strike.place.place == RUSSIA
+
+
+def test_a_country_wide_barrage_is_placed_in_the_country_not_a_region_told_before() -> None:
+    text = ("Air raid alerts sounded across Odesa region in the evening.\n"
+            "Overnight Russia fired 64 missiles and 80 drones at Ukraine, the air force said.")
+    found = run(text, [("Odesa region", ODESA_REGION, "adm1"), ("Ukraine", UKRAINE, "country")])
+    (barrage,) = [e for e in found if "fired" in e.evidence.text]
+    assert barrage.place.place == UKRAINE
+
+
+def test_soldiers_captured_are_prisoners_taken_not_ground_taken() -> None:
+    text = "Ukrainian assault units captured dozens of Russian conscripts near Yelets, the commander said."
+    (taken,) = run(text, [("Yelets", YELETS, "near")])
+    assert (taken.event_type, taken.sub_event_type) == ("Strategic developments", "Other")
+    assert taken.actor1.side == "UA" and taken.actor2.side == "RU"
+    (village,) = run("Ukrainian assault units captured the village of Yelets.", [("Yelets", YELETS, "point")])
+    assert village.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_a_headline_that_the_body_retells_reports_no_event() -> None:
+    title = "Drones hit Yelets fuel depot as Russian troops advance"
+    text = (f"{title}\n\n"
+            "YELETS, March 4 (Northwire) - Ukrainian drones hit a fuel depot in Yelets on Tuesday, "
+            "the governor said.")
+    found = run(text, [("Yelets", YELETS, "point")], title=title)
+    assert found and all(e.evidence.start > len(title) for e in found)
+    # with no title given, a short line standing alone without a full stop is a headline too
+    untitled = run(text, [("Yelets", YELETS, "point")])
+    assert [e.evidence.start for e in untitled] == [e.evidence.start for e in found]
+    # a first line that is a sentence of the body is not
+    body = "Ukrainian drones hit a fuel depot in Yelets on Tuesday.\n\nThe governor said nobody was hurt."
+    assert any(e.evidence.start == 0 for e in run(body, [("Yelets", YELETS, "point")]))
+
+
+def test_planned_and_expected_happenings_are_future() -> None:
+    (swap,) = [e for e in run("A new prisoner swap is being prepared, the ombudsman said.")
+               if e.sub_event_type == "Agreement"]
+    assert "future" in swap.flags
+    (leave,) = run("About 3,000 more residents are expected to evacuate from Yelets over the coming days.",
+                   [("Yelets", YELETS, "point")])
+    assert "future" in leave.flags
+
+
+def test_a_habitual_pattern_is_kept_as_background_not_dropped() -> None:
+    (pattern,) = run("Yelets has been shelled almost daily since January, residents said.",
+                     [("Yelets", YELETS, "point")])
+    assert "historical" in pattern.flags
+
+
+def test_thwarted_breakthroughs_and_diverted_flights_are_events() -> None:
+    (clash,) = run("Russian units thwarted attempts by Ukrainian groups to break through towards Yelets.",
+                   [("Yelets", YELETS, "near")])
+    assert (clash.event_type, clash.sub_event_type) == ("Battles", "Armed clash")
+    found = run("At least 30 flights were diverted from the airport in Yelets overnight.",
+                [("Yelets", YELETS, "point")])
+    assert [(e.event_type, e.sub_event_type) for e in found] == [("Strategic developments", "Other")]
