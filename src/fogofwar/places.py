@@ -109,6 +109,9 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
+_NAME_JOINERS = frozenset({"of"})  # lower-case words inside names ("Sea of Azov", "Strait of Kerch")
+
+
 def _ngrams(text: str, tokens: Sequence[_Token], lex: Lexicon) -> dict[tuple[int, int], str]:
     """Capitalised word runs (up to MAX_TOKENS, may end in a division word) -> surface."""
     grams: dict[tuple[int, int], str] = {}
@@ -119,6 +122,8 @@ def _ngrams(text: str, tokens: Sequence[_Token], lex: Lexicon) -> dict[tuple[int
             tok = tokens[j]
             if j > i and text[tokens[j - 1].end:tok.start] not in (" ", "-"):
                 break  # names do not cross punctuation
+            if j > i and tok.text in _NAME_JOINERS:
+                continue  # "Sea of Azov": never a name's last word
             if not tok.capitalised and tok.text.lower() not in lex.division_words:
                 break
             grams[(i, j)] = text[first.start:tok.end]
@@ -224,10 +229,17 @@ def _metonyms_by_role(mentions: list[_Mention], doc: Any, lex: Lexicon) -> None:
             m.kind = "metonym"
 
 
+# A facility named after a city may lie far out in its region (a regional centre lends its name
+# across the region: Kursk's nuclear plant is 40 km away, at Kurchatov); one named after a
+# smaller settlement (an airfield after its village) lies by it.
+_TOWN_LENDS_NAME = 100_000
+
+
 def _facilities(mentions: list[_Mention], gaz: Any) -> None:
     """A named facility ("Kursk nuclear power plant") is the facility itself when the gazetteer
-    has it (GeoNames imports bring power plants and airfields), else only known to lie in the
-    region of the place it is named after: never the town's coordinates."""
+    has it (data/features.json, GeoNames imports of power plants and airfields); else, named
+    after a settlement under ``_TOWN_LENDS_NAME``, it is near that settlement; else it is only
+    known to lie in the region of the place it is named after: never a city's coordinates."""
     for m in mentions:
         phrase = m.extra.get("facility")
         if not phrase:
@@ -237,6 +249,10 @@ def _facilities(mentions: list[_Mention], gaz: Any) -> None:
         if found:
             m.chosen = found[0]
             m.extra["why"] = "the facility is in the gazetteer"
+        elif (m.chosen is not None and m.chosen.kind == "populated" and m.chosen.latitude is not None
+              and (m.chosen.population or 0) < _TOWN_LENDS_NAME):
+            m.extra["near"] = True
+            m.extra["why"] = f"facility not in the gazetteer: named after {m.chosen.name}, a settlement it lies by"
         elif m.chosen is not None and m.chosen.admin1:
             m.chosen = gaz.division(m.chosen.admin1) or m.chosen
             m.extra["why"] = f"facility not in the gazetteer: only its region ({m.chosen.admin1}) is known"
@@ -379,7 +395,9 @@ def _precision(m: _Mention) -> str:
         return "unknown"
     if p.kind in ("adm1", "adm2", "country"):
         return p.kind
-    return "near" if m.near else "point"
+    if p.kind in ("water", "area"):
+        return "vague"  # a sea, a river, a border: no point stands for all of it
+    return "near" if m.near or m.extra.get("near") else "point"
 
 
 def _confident(m: _Mention) -> bool:

@@ -38,6 +38,8 @@ def test_build_reports_progress_and_is_atomic(tmp_path: Path) -> None:
     g = Gazetteer(path)
     assert g.division("RU-KRS") is not None
     assert {p.country for p in g.lookup("Paris")} <= {"RU", "UA"}  # only the two countries were built
+    assert g.get("feature:black-sea") is not None and g.get("feature:border-RU-UA") is not None
+    assert g.get("feature:danube") is not None and g.get("feature:belarusian-npp") is None
     g.close()
 
 
@@ -155,6 +157,20 @@ def test_divisions_countries_and_ids(gaz: Gazetteer) -> None:
     assert gaz.get("geonames:538560") == gaz.lookup("Курск")[0]
     assert gaz.get("geonames:0") is None
     assert gaz.contains("RU-KRS", krs)
+
+
+def test_seas_rivers_borders_and_plants_come_from_the_features_file(gaz: Gazetteer) -> None:
+    azov = gaz.lookup("Azov Sea")[0]
+    assert (azov.id, azov.kind, azov.admin1, azov.country) == ("feature:sea-of-azov", "water", None, None)
+    assert azov.latitude is not None and _km(azov.latitude, azov.longitude, 46.0, 36.5) < 150
+    assert gaz.lookup("Sea of Azov")[0] == azov
+    plant = gaz.lookup("Rovno nuclear power station")[0]
+    assert plant == gaz.lookup("Rivne NPP")[0] and (plant.kind, plant.admin1, plant.country) == ("facility", "UA-56", "UA")
+    assert plant.latitude is not None and _km(plant.latitude, plant.longitude, 51.33, 25.89) < 5
+    assert gaz.lookup("Rivne")[0].kind == "populated"  # the plant's stem alone is still the city
+    border = gaz.get("feature:border-PL-UA")
+    assert border is not None and border.kind == "area" and border.admin1 is None and border.country is None
+    assert gaz.lookup("Polish-Ukrainian border")[0] == border
 
 
 def test_lookup_many_answers_every_name_in_one_call(gaz: Gazetteer) -> None:

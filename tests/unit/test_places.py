@@ -126,6 +126,37 @@ def test_facility_in_gazetteer_is_itself() -> None:
     assert m.place == plant and m.precision == "point"
 
 
+MILLEROVO = Place(id="g:10", name="Millerovo", kind="populated", country="RU", admin1="RU-ROS", latitude=48.92,
+                  longitude=40.4, population=35000)
+AZOV_SEA = Place(id="feature:sea-of-azov", name="Sea of Azov", kind="water", latitude=46.1, longitude=36.6)
+DONETS = Place(id="feature:donets", name="Donets River", kind="water", country="RU", admin1="RU-BEL",
+               latitude=50.5, longitude=36.7)
+
+
+class FeatureGazetteer(FakeGazetteer):
+    names = {**FakeGazetteer.names, "millerovo": [MILLEROVO], "sea of azov": [AZOV_SEA], "donets": [DONETS]}
+
+
+def find_features(text: str, **kw: object) -> dict[str, object]:
+    article = Article(id=article_id(text), text=text)
+    return by_text(places.find_mentions(article, doc_for(text, **kw), FeatureGazetteer()))
+
+
+def test_facility_named_after_a_small_town_lies_near_it() -> None:
+    found = find_features("Drones struck the Millerovo air base before dawn.")
+    base = found["Millerovo air base"]
+    assert base.kind == "facility" and base.place == MILLEROVO and base.precision == "near"
+    assert "named after Millerovo" in base.reason
+
+
+def test_seas_and_rivers_are_vague_and_a_fleet_is_nested() -> None:
+    found = find_features("Patrol boats crossed the Sea of Azov. A bridge over the Donets was hit near Belgorod.")
+    assert found["Sea of Azov"].place == AZOV_SEA and found["Sea of Azov"].precision == "vague"
+    assert found["Donets"].place == DONETS and found["Donets"].precision == "vague"
+    fleet = find_features("Ships of the Sea of Azov Flotilla fired on the coast.")["Sea of Azov"]
+    assert fleet.kind == "nested" and fleet.precision == "vague"
+
+
 def test_coordinated_names_before_a_plural_division_word_are_regions() -> None:
     found = by_text(find("Drones were downed over the Kursk, Belgorod and Moscow regions."))
     assert [found[n].place for n in ("Kursk", "Belgorod", "Moscow")] == [KURSK_OBL, BELGOROD_OBL, MOSCOW_OBL]
