@@ -167,16 +167,31 @@ def _raw_cues(sent: Any, lex: EventLexicon, place_spans: Sequence[tuple[int, int
         phrase = next((p for p in (m.group(0), m.group(0)[:-1], m.group(0)[:-2]) if p in lex.nouns), None)
         start = sent.start_char + m.start()
         span = sent.doc.char_span(start, sent.start_char + m.end(), alignment_mode="expand")
-        if phrase is None or span is None or span.root.i in taken:
+        if phrase is None or span is None or span.root.i in taken or (
+                lex.nouns[phrase][0] in _VIOLENT_TYPES and _names_a_thing(span.root, lex)):
             continue
         taken.add(span.root.i)
         found.append(_Cue(span.root, phrase, *lex.nouns[phrase]))
     return found
 
 
+_VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence"})
+
+
+def _names_a_thing(tok: Any, lex: EventLexicon) -> bool:
+    """"armoured fighting vehicles", "artillery shells": a word of fighting that only qualifies the
+    name of a thing (its head is no cue itself, as "strikes" is in "artillery strikes"). Words of
+    evacuation keep their sense in "evacuation trains"."""
+    head = tok.head
+    return (tok.dep_ in ("compound", "amod") and head is not tok and head.pos_ == "NOUN"
+            and not lex.noun_pattern.fullmatch(head.lower_) and head.lemma_.lower() not in lex.verbs)
+
+
 def _verb_counts(tok: Any, lemma: str, lex: EventLexicon, place_spans: Sequence[tuple[int, int]]) -> bool:
     """"shoot" alone is not "shoot down"; "taken to hospital in the city" is not "took the city": what
     such a verb needs is its direct object (or passive subject), never a place it happens in."""
+    if tok.dep_ == "amod":
+        return False  # "the surrounding villages": a participle that only describes
     particles = lex.particles.get(lemma)
     if particles and not any(c.lower_ in particles for c in tok.children if c.dep_ in ("prt", "advmod", "prep")):
         return False
@@ -478,7 +493,7 @@ def _time_anchors(sent: Any) -> list[tuple[int, int]]:
 _ANCHOR_WORDS = frozenset({"since", "until", "till", "before", "after"})
 # a region named as where the weapons came down, or listed after one ("over the A and B regions")
 _SETTLEMENT_REF = re.compile(r"\bthe (?:city|town|village|settlement|hamlet)\b(?! of\b)", re.I)
-_OVER = re.compile(r"(?:\b(?:over|above|in)\s+(?:the\s+)?|,\s*|\band\s+)$", re.I)
+_OVER = re.compile(r"(?:\b(?:over|above|in|of)\s+(?:the\s+)?|,\s*|\band\s+)$", re.I)
 
 
 def _locations(sub: str, place: PlaceMention | None, evidence: Evidence, window: tuple[int, int],
@@ -709,6 +724,25 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
             window = (sent.start_char, _colon_list_end(sents, i, text))
             out.extend(_events_of(group, sent, article, usable, blocked, claims, quantities, others, window,
                                   ref_year, versions, lex, means.get(id(group))))
+    return _retold(out, text)
+
+
+def _retold(found: list[Event], text: str) -> list[Event]:
+    """"The village came under artillery fire. 14 shells were fired." A paragraph that goes on
+    about an event it has told, naming no place of its own, in the same voice, tells the same
+    event again (ACLED: one event per type, place and day): only its first telling is kept."""
+    told: set[tuple[Any, ...]] = set()
+    out = []
+    for e in found:
+        where = e.place.place.id if e.place is not None and e.place.place is not None else None
+        own_place = e.place is not None and e.evidence.start <= e.place.evidence.start < e.evidence.end
+        paragraph = text.rfind("\n", 0, e.evidence.start)
+        sub = e.sub_event_type if e.event_type == "Battles" else None  # a taking is no clash retold
+        key = (paragraph, e.event_type, sub, where, e.date, e.flags, e.claim_ids)  # each claimant's own telling
+        if where is not None and not own_place and key in told:
+            continue
+        told.add(key)
+        out.append(e)
     return out
 
 

@@ -118,3 +118,30 @@ def test_thwarted_breakthroughs_and_diverted_flights_are_events() -> None:
     found = run("At least 30 flights were diverted from the airport in Yelets overnight.",
                 [("Yelets", YELETS, "point")])
     assert [(e.event_type, e.sub_event_type) for e in found] == [("Strategic developments", "Other")]
+
+
+def test_a_paragraph_going_on_about_its_strike_tells_one_event() -> None:
+    text = ("In the afternoon the village of Yelets came under mortar fire. By early counts, 22 rounds were fired. "
+            "A drone later hit a shop in Yelets.")
+    found = [e for e in run(text, [("Yelets", YELETS, "point")]) if not e.flags]
+    fired = [e for e in found if "rounds were fired" in e.evidence.text]
+    assert fired == []  # no place of its own, same paragraph, same type: the mortar fire retold
+    assert any("mortar fire" in e.evidence.text for e in found)
+    assert any("hit a shop in Yelets" in e.evidence.text for e in found)  # names its place: its own event
+    # the same words in another paragraph tell their own event
+    apart = run(text.replace(" By early", "\nBy early"), [("Yelets", YELETS, "point")])
+    assert any("rounds were fired" in e.evidence.text for e in apart)
+
+
+def test_words_of_fighting_that_only_describe_a_thing_are_no_event() -> None:
+    text = "The surrounding hamlets near Yelets lost power, and two armoured fighting vehicles stood in the square."
+    assert run(text, [("Yelets", YELETS, "near")]) == []
+
+
+def test_interceptions_over_the_territory_of_several_regions_are_one_per_region() -> None:
+    kursk = Place(id="k", name="Kursk Oblast", kind="adm1", country="RU", admin1="RU-KRS")
+    bryansk = Place(id="br", name="Bryansk Oblast", kind="adm1", country="RU", admin1="RU-BRY")
+    text = "Air defences downed 31 drones over the territory of the Lipetsk, Kursk and Bryansk regions."
+    found = run(text, [("Lipetsk", LIPETSK, "adm1"), ("Kursk", kursk, "adm1"), ("Bryansk", bryansk, "adm1")])
+    assert [e.place.place.admin1 for e in found] == ["RU-LIP", "RU-KRS", "RU-BRY"]
+    assert all(e.sub_event_type == "Disrupted weapons use" for e in found)
