@@ -15,7 +15,8 @@ from importlib import resources
 from typing import Any
 
 __all__ = ["ClaimLexicon", "Context", "Entry", "lexicon", "ents", "fold", "registry_entry", "side_from_words",
-           "kind_from_words", "role_of", "name_descriptions", "side_from_places", "display_name"]
+           "kind_from_words", "role_of", "name_descriptions", "side_from_places", "display_name", "name_phrase",
+           "earlier_mention", "header_author"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,10 @@ class ClaimLexicon:
     local_words: re.Pattern[str]  # "local", "regional": officials of the place the sentence is about
     side_words: re.Pattern[str]  # the side cues, longest first, as one pattern
     side_cues_map: dict[str, str]
+    # head nouns a definite description ("the ministry") refers back to a fuller mention by, longest first
+    anaphor_heads: tuple[tuple[str, ...], ...] = ()
+    impersonal_sources: frozenset[str] = frozenset()  # "according to preliminary data": no one named
+    person_titles: frozenset[str] = frozenset()  # "the governor" is one person, whom "he" can continue
 
 
 @functools.cache
@@ -71,6 +76,8 @@ def lexicon() -> ClaimLexicon:
         outlet_verbs=frozenset(raw["outlet_verbs"]),
         registry=registry, official_words=_words_pattern(raw["official_words"]),
         local_words=_words_pattern(raw["local_words"]), side_cues_map=dict(raw["side_cues"]),
+        anaphor_heads=tuple(tuple(h.split()) for h in sorted(raw["anaphor_heads"], key=lambda h: -len(h.split()))),
+        impersonal_sources=frozenset(raw["impersonal_sources"]), person_titles=frozenset(raw["person_titles"]),
         side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
             re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I))
 
@@ -189,6 +196,7 @@ class Context:
     descriptions: dict[str, list[Any]]  # casefolded name -> Spans describing it
     places: tuple[tuple[int, int, str], ...]  # (start, end, ISO country) of resolved place mentions
     text: str = ""  # the article's text (the parsed Doc's, read once)
+    author: Any = None  # the Span naming the body whose own post the article is (see header_author)
 
 
 def name_descriptions(doc: Any) -> dict[str, list[Any]]:
@@ -238,3 +246,105 @@ def display_name(span: Any) -> str:
     words = [t for t in span if t.lower_ not in ("a", "an", "the")]
     name = span.doc[words[0].i:span.end].text if words else span.text
     return _LEADING_JUNK.sub("", name) or name
+
+
+_NAME_PARTS = frozenset({"compound", "amod", "det", "poss", "case", "flat", "nmod", "nummod"})
+
+
+def name_phrase(tok: Any, lex: ClaimLexicon) -> Any:
+    """The name a head noun stands in, without clauses or other attachments: "the Ministry of Defence
+    of the Russian Federation" (of-chains kept), "The Belgorod governor, Vyacheslav Gladkov" (a name
+    in apposition kept), not "... on the progress of the operation". A title before a name stands
+    for the named person ("Belgorod governor Vyacheslav Gladkov"); another noun before a noun keeps
+    only the words before it ("Russia's Foreign Ministry" in "... Ministry spokeswoman Maria X")."""
+    doc, sent = tok.doc, tok.sent
+    if tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i:
+        if tok.lower_ not in lex.person_titles:
+            start = tok.i
+            while start > sent.start and doc[start - 1].dep_ in _NAME_PARTS and (
+                    doc[start - 1].head.i > start - 1 or doc[start - 1].dep_ == "case") \
+                    and doc[start - 1].head.i <= tok.head.i:
+                start -= 1
+            return doc[start:tok.i + 1]
+        while tok.dep_ == "compound" and tok.head.pos_ in ("NOUN", "PROPN") and tok.head.i > tok.i:
+            tok = tok.head
+    kept = {tok.i}
+    todo = [tok]
+    while todo:
+        t = todo.pop()
+        for c in t.children:
+            part = c.dep_ in _NAME_PARTS or (c.dep_ == "prep" and c.lower_ == "of") or (
+                c.dep_ == "pobj" and t.lower_ == "of") or (c.dep_ == "appos" and c.pos_ == "PROPN")
+            if part and sent.start <= c.i < sent.end:
+                kept.add(c.i)
+                todo.append(c)
+    start, end = min(kept), max(kept) + 1
+    while end > start + 1 and doc[end - 1].is_punct:
+        end -= 1
+    return doc[start:end]
+
+
+def _head_of(words: list[str], lex: ClaimLexicon) -> tuple[str, ...] | None:
+    """The vocabulary head a description ends with, longest first ("general staff" before "staff")."""
+    for head in lex.anaphor_heads:
+        if tuple(words[-len(head):]) == head:
+            return head
+    return None
+
+
+def earlier_mention(description: Any, lex: ClaimLexicon) -> Any:
+    """The nearest fuller mention before a definite description with a vocabulary head: for "the
+    ministry", "Russia's Ministry of Defence"; for "the operational headquarters", "Operational
+    headquarters of Belgorod region". Every word of the description must be in the mention (the
+    regional administration is not the city administration); None when there is no such mention."""
+    words = [t.lower_ for t in description if not t.is_punct and t.lower_ != "the" and t.dep_ != "case"]
+    head = _head_of(words, lex) if words else None
+    if head is None:
+        return None
+    doc = description.doc
+    for k in range(description.start - 1, len(head) - 2, -1):
+        if tuple(t.lower_ for t in doc[k - len(head) + 1:k + 1]) != head:
+            continue
+        mention = name_phrase(doc[k], lex)
+        said = {t.lower_ for t in mention} | {t.lemma_.lower() for t in mention}
+        fuller = len([t for t in mention if not t.is_punct and t.lower_ != "the"]) > len(words)
+        if fuller and all(w in said for w in words) and mention.end <= description.start:
+            return mention
+    return None
+
+
+_FIRST_PERSON = re.compile(r"\b(?:we|We|our|Our|us)\b")
+_HEADER_SEPARATORS = frozenset({":", "|", "–", "—"})
+
+
+def header_author(doc: Any, lex: ClaimLexicon) -> Any:
+    """The body whose own post the article is: its name heads the first line ("General Staff of the
+    Armed Forces of Ukraine: strikes on ...", "Operational headquarters of X region | 14.08",
+    "Summary of the Ministry of Defence ...") and the text speaks as "we"/"our" outside quotes.
+    None for a news article whose headline merely quotes a body."""
+    text = doc.text
+    line_end = text.find("\n")
+    line_end = len(text) if line_end < 0 else line_end
+    unquoted = re.sub(r"“[^”]*”|«[^»]*»|\"[^\"]*\"", "", text[line_end:])
+    if not _FIRST_PERSON.search(unquoted):
+        return None
+    line = [t for t in doc if t.idx < line_end and not t.is_space]
+    if len(line) < 2:
+        return None
+    mention = None
+    if line[0].lemma_.lower() in lex.document_words and line[1].lower_ in ("of", "from", "by"):
+        objs = [c for c in line[1].children if c.dep_ == "pobj"]
+        mention = name_phrase(objs[0], lex) if objs else None
+    else:
+        cut = next((n for n, t in enumerate(line) if t.text in _HEADER_SEPARATORS), None)
+        named = line[:cut] if cut else []
+        roots = [t for t in named if not any(t.head.i == u.i for u in named if u.i != t.i)]
+        if len(roots) == 1:
+            mention = name_phrase(roots[0], lex)
+            if (mention.start, mention.end) != (named[0].i, named[-1].i + 1):
+                return None  # "Kremlin says talks are off | Outlet": a headline, not a name
+    if mention is None:
+        return None
+    entry = registry_entry(mention, lex)
+    kind = entry.kind if entry is not None else kind_from_words(mention, mention.text, lex, mention.text)
+    return mention if kind in ("institution", "government", "military") else None

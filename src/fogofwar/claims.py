@@ -7,7 +7,9 @@ registry (editable data); one the registry does not know is still kept, with
 its role, kind and side taken from its own words ("a Ukrainian-born pro-Russian
 military blogger" → RU, blogger) and otherwise ``unknown``: no side is guessed.
 A pronoun subject ("he said", "it said") continues the claimant it stands for; a
-document that speaks ("the statement said") speaks for its author. What a claimant
+definite description ("the ministry stated") the nearest fuller mention of its head noun before
+it; a document that speaks ("the statement said") speaks for its author, and a source that names
+no one ("according to preliminary data") for the body whose own post the article is. What a claimant
 phrase says of itself lives in :mod:`fogofwar.claimants`.
 """
 
@@ -21,8 +23,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from . import dates, places as places_mod
-from .claimants import (ClaimLexicon, Context, display_name, fold, kind_from_words, lexicon, name_descriptions,
-                        registry_entry, role_of, side_from_places, side_from_words)
+from .claimants import (ClaimLexicon, Context, display_name, earlier_mention, fold, header_author, kind_from_words,
+                        lexicon, name_descriptions, registry_entry, role_of, side_from_places, side_from_words)
 from .records import Article, Claim, Claimant, DateValue, Evidence, PlaceMention, Quantity, Versions
 
 __all__ = ["find_claims", "lexicon", "ClaimLexicon"]
@@ -251,10 +253,13 @@ def _claimant_token(verb: Any) -> tuple[Any, str]:
 
 
 def _side_of_local(attr: _Attribution, ctx: Context) -> str:
-    """"Local officials", "the mayor": of the place the paragraph is about, else of the place
-    the article named last before them."""
-    paragraph = ctx.text.rfind("\n", 0, attr.sentence_span[0]) + 1
+    """"Local officials", "the mayor": of the place their paragraph is about, else (a paragraph
+    naming both sides' places) of the place their own sentence names, else of the place the article
+    named last before them."""
+    paragraph = ctx.text.rfind("\n", 0, attr.scope[0]) + 1
     side = side_from_places(paragraph, attr.sentence_span[1], ctx)
+    if side == "unknown":
+        side = side_from_places(attr.sentence_span[0], attr.sentence_span[1], ctx)
     if side == "unknown":
         before = [c for s, _e, c in ctx.places if s < attr.sentence_span[0]]
         side = before[-1] if before and before[-1] in ("RU", "UA") else "unknown"
@@ -302,6 +307,8 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: C
     if side == "unknown":
         side = _side_from_references(attr, lex, ctx)
     name_key = claimant.name.split()[-1].casefold() if claimant.name and _named(subject) else ""
+    if any(head[-1] == name_key for head in lex.anaphor_heads):
+        name_key = ""  # "the emergencies ministry" tagged as a name: a common noun, not the foreign ministry's
     spans = ctx.descriptions.get(name_key, [])
     for span in spans:
         if side == "unknown":
@@ -331,13 +338,14 @@ class _Seen:
 def _seen(attr: _Attribution, claimant: Claimant) -> _Seen:
     singular = attr.claimant.root.tag_ in ("NN", "NNP", "PRP")
     person = claimant.kind in _SPEAKERS or any(t.ent_type_ == "PERSON" for t in attr.claimant) or (
-        singular and claimant.kind == "anonymous") or attr.claimant.root.lower_ in ("he", "she")
+        singular and claimant.kind == "anonymous") or attr.claimant.root.lower_ in ("he", "she") or (
+        singular and attr.claimant.root.lower_ in lexicon().person_titles)
     return _Seen(claimant, singular, person)
 
 
 def _claimant(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen],
               ctx: Context) -> Claimant | None:
-    claimant = _claimant_of(attr, article, lex, seen)
+    claimant = _claimant_of(attr, article, lex, seen, ctx)
     if claimant is None:
         return None
     claimant = _described(claimant, attr, lex, ctx)
@@ -346,12 +354,13 @@ def _claimant(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: lis
     return claimant
 
 
-def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen]) -> Claimant | None:
+def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen],
+                 ctx: Context) -> Claimant | None:
     span = attr.claimant
     text = span.text
     start, end = attr.words or (span.start_char, span.end_char)  # "..., adding": the verb is its words
     evidence = Evidence(article_id=article.id, start=start, end=end, text=article.text[start:end])
-    antecedent = _antecedent(attr, article, lex, seen)
+    antecedent = _antecedent(attr, article, lex, seen, ctx)
     if antecedent is not None:  # "he said", "the ministry added": the same claimant, these words
         return dataclasses.replace(antecedent, evidence=evidence, via_outlet=attr.via_outlet or antecedent.via_outlet)
     if len(span) == 1 and span[0].lower_ in _PRONOUNS:
@@ -371,25 +380,63 @@ _BODIES = frozenset({"institution", "government", "military", "media"})
 _SPEAKERS = frozenset({"person", "blogger", "witness"})
 
 
-def _antecedent(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen]) -> Claimant | None:
-    """What a pronoun or a definite description ("the ministry") refers back to."""
+def _antecedent(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen],
+                ctx: Context) -> Claimant | None:
+    """What a pronoun, a definite description ("the ministry") or a source that names no one
+    ("according to preliminary data", in a body's own post) refers back to."""
     words = [t for t in attr.claimant if not t.is_punct]
     if attr.how == "document":  # "the statement said": the last claimant's
         return seen[-1].claimant if seen else None
     if len(words) == 1 and words[0].lower_ in _PRONOUNS:
-        return _pronoun_antecedent(words[0], attr, article, lex, seen)
-    if words and words[0].lower_ == "the" and len(words) <= 4 and not any(t.ent_type_ for t in words):
+        return _pronoun_antecedent(words[0], attr, article, lex, seen, ctx)
+    if attr.how == "according" and ctx.author is not None and _impersonal(attr.claimant, lex):
+        return _mentioned(ctx.author, lex, seen, ctx)
+    if not words or words[0].lower_ != "the" or len(words) > 4:
+        return None
+    found = None
+    if not any(t.ent_type_ for t in words):
         head = words[-1].lower_
         for previous in reversed(seen):
             c = previous.claimant
             described = " ".join(filter(None, (c.name, c.role, c.evidence.text if c.evidence else None))).casefold()
             if re.search(rf"\b{re.escape(head)}\b", described):
-                return c
-    return None
+                found = c
+                break
+    # the nearer of that claimant and a fuller mention of the same head noun ("the ministry" after
+    # "the Ministry of Defence of the Russian Federation" in the headline, which said nothing itself)
+    mention = earlier_mention(attr.claimant, lex)
+    if mention is not None and (found is None or found.evidence is None or found.evidence.start < mention.start_char):
+        return _mentioned(mention, lex, seen, ctx)
+    return found
+
+
+def _impersonal(source: Any, lex: ClaimLexicon) -> bool:
+    """"Preliminary data", "available information": a source with no owner in its own words."""
+    root = source.root
+    owned = any(c.dep_ == "poss" or (c.dep_ == "prep" and c.lower_ in ("of", "from", "by")) for c in root.children)
+    return (root.lower_ in lex.impersonal_sources or root.lemma_.lower() in lex.impersonal_sources) and not owned
+
+
+def _mentioned(mention: Any, lex: ClaimLexicon, seen: list[_Seen], ctx: Context) -> Claimant:
+    """The claimant a fuller mention names (the caller gives it its own words): the one met there
+    already, a registry entry, or what the mention's own words and places say."""
+    for item in reversed(seen):
+        ev = item.claimant.evidence
+        if ev is not None and ev.start < mention.end_char and mention.start_char < ev.end:
+            return item.claimant
+    entry = registry_entry(mention, lex)
+    if entry is not None:
+        return Claimant(name=entry.canonical, kind=entry.kind, side=entry.side, role=role_of(mention) or entry.role,
+                        registry_id=entry.canonical)
+    side = side_from_words(mention.text, lex)
+    if side == "unknown":
+        side = side_from_places(mention.start_char, mention.end_char, ctx)
+    return Claimant(name=display_name(mention), kind=kind_from_words(mention, mention.text, lex, mention.text),
+                    side=side, role=role_of(mention))
 
 
 def _pronoun_antecedent(word: Any, attr: _Attribution, article: Article, lex: ClaimLexicon,
-                        seen: list[_Seen]) -> Claimant | None:
+                        seen: list[_Seen], ctx: Context) -> Claimant | None:
     """"He"/"she": the last person, or the last single anonymous source ("a officer ..., he said");
     "it"/"they": a body that is the subject of the sentence before ("The ministry made no mention of
     X. It said ..."), else the last body (or, for "they", anyone) met before."""
@@ -403,7 +450,7 @@ def _pronoun_antecedent(word: Any, attr: _Attribution, article: Article, lex: Cl
         previous = _previous_subject(word)
         if previous is not None:
             body = _claimant_of(dataclasses.replace(attr, claimant=_phrase(previous), words=None),
-                                article, lex, seen)
+                                article, lex, seen, ctx)
             if body is not None and body.kind in _BODIES:
                 return body
     return _last_fitting(pronoun, seen)
@@ -428,8 +475,9 @@ def _previous_subject(word: Any) -> Any:
         start = _sentence_start(doc[end - 1])
         roots = [t for t in doc[start:end] if t.dep_ == "ROOT" and not t.is_space and not t.is_punct]
         if roots:
-            subject = _own_subject(roots[0])
-            return subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") else None
+            subject = _own_subject(roots[0])  # a passive subject was acted on ("bombs were used"): no speaker
+            return subject if subject is not None and subject.pos_ in ("NOUN", "PROPN") \
+                and subject.dep_ != "nsubjpass" else None
         end = start
     return None
 
@@ -481,7 +529,8 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
     lex = lexicon()
     ctx = Context(descriptions=name_descriptions(doc), places=tuple(
         (m.evidence.start, m.evidence.end, m.place.country) for m in places
-        if m.place is not None and m.place.country and m.kind != "demonym"), text=article.text)
+        if m.place is not None and m.place.country and m.kind != "demonym"), text=article.text,
+        author=header_author(doc, lex))
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version)
     seen: list[_Seen] = []
     out: list[Claim] = []
@@ -513,8 +562,8 @@ def _one_per_statement(found: list[tuple[_Attribution, Claimant]]) -> list[tuple
     """One claim per statement. A relative clause on a claimant ("X, who spoke on condition of
     anonymity, told ...") is no claim of its own; a cue inside another's statement by the same
     speaker ("the ministry said its forces struck what it called ...") or sharing the subject of a
-    clause of that statement is part of it; of the two, the more specific cue is kept ("posted a
-    video of what he says is ...": says)."""
+    clause of that statement is part of it; of the two, the more specific cue is kept, and the inner
+    one when the outer verb's object is a thing ("posted a video of what he says is ...": says)."""
     drop: set[int] = set()
     by_words: dict[tuple[int, int], int] = {}
     for n, (attr, claimant) in enumerate(found):
@@ -529,8 +578,16 @@ def _one_per_statement(found: list[tuple[_Attribution, Claimant]]) -> list[tuple
             pronoun = inner.claimant.root.pos_ == "PRON" and inner_claimant.name == outer_claimant.name
             clause = inner.how == "shared" and inner.cue_token.head.i != outer.cue_token.i
             if pronoun or clause:
-                drop.add(m if pronoun and outer.cue == "other" and inner.cue != "other" else n)
+                specific = outer.cue == "other" and inner.cue != "other"
+                drop.add(m if pronoun and (specific or _shows_a_thing(outer.cue_token)) else n)
     return [f for n, f in enumerate(found) if n not in drop]
+
+
+def _shows_a_thing(verb: Any) -> bool:
+    """"Posted a video of what he says is ...": the verb's object is a thing, not words; the
+    statement is the inner verb's."""
+    return any(c.dep_ == "dobj" and c.pos_ == "NOUN" and c.lemma_.lower() not in lexicon().document_words
+               for c in verb.children)
 
 
 def _owners(figures: Sequence[Quantity], cues: Sequence[int]) -> list[tuple[Quantity, int]]:

@@ -222,3 +222,85 @@ def test_outlet_named_before_its_head_noun_and_unnamed_insiders() -> None:
         ("anonymous", "RU", "TASS news agency")]
     found = run("A person familiar with the planning said the crossing had been prepared for months.")
     assert [(c.claimant.kind, c.claimant.side) for c in found] == [("anonymous", "unknown")]
+
+
+# --- definite descriptions, titles and a body's own post -------------------------------
+
+def test_definite_description_refers_back_to_a_fuller_mention_that_said_nothing() -> None:
+    text = ("Update from the Ministry of Internal Affairs of Ukraine on the flooding\n\n"
+            "Rescuers moved 40 people out of low-lying streets overnight. Water levels are falling, the ministry "
+            "stated. The ministry noted that boats remain on standby.")
+    found = run(text)
+    assert [(c.claimant.evidence.text, c.claimant.side) for c in found] == [
+        ("the ministry", "UA"), ("The ministry", "UA")]
+    assert found[0].claimant.name == "Ministry of Internal Affairs of Ukraine"
+
+
+def test_definite_description_takes_the_nearest_fuller_mention() -> None:
+    text = ("Russia's defence ministry said it had downed 30 drones. Ukraine's defence ministry, in a separate "
+            "update on its website, listed new supplies. The ministry said deliveries would continue.")
+    assert who(run(text))[-1] == ("The ministry", "UA", "said")
+
+
+def test_definite_description_needs_every_word_in_the_earlier_mention() -> None:
+    # the emergencies ministry is not the foreign ministry met before: no side is guessed
+    text = ("Ukraine's foreign ministry condemned the strike on Tuesday. Hours later, the emergencies ministry "
+            "said 12 rescuers were still at the site.")
+    assert who(run(text))[-1] == ("the emergencies ministry", "unknown", "said")
+
+
+def test_definite_description_with_a_name_in_it_refers_back() -> None:
+    text = ("Command of the Air Force of the Armed Forces of Ukraine: overnight attack repelled\n\n"
+            "Crews destroyed 31 of 35 drones over the south. Debris fell on farmland, the Air Force Command "
+            "said, adding that our mobile groups worked until dawn.")
+    assert [(s, side) for s, side, _cue in who(run(text))] == [("the Air Force Command", "UA"), ("adding", "UA")]
+
+
+def test_source_that_names_no_one_in_a_bodys_own_post_is_the_body() -> None:
+    text = ("Command of the Air Force of the Armed Forces of Ukraine | 12.06.2024\n\n"
+            "Our air defence worked through the night over the south. According to preliminary data, 18 drones "
+            "were shot down.")
+    c = one_claim(text)
+    assert (c.cue, c.claimant.side, c.claimant.evidence.text) == ("according_to", "UA", "preliminary data")
+
+
+def test_source_that_names_no_one_in_a_news_article_stays_unknown() -> None:
+    # a headline that quotes a body does not make the article the body's post (no "we", no "our")
+    text = ("Air Force of Ukraine: overnight attack repelled\n\n"
+            "Drones flew over the south through the night. According to preliminary data, 18 were shot down.")
+    c = one_claim(text)
+    assert (c.cue, c.claimant.side) == ("according_to", "unknown")
+
+
+def test_a_title_without_a_name_is_one_person_for_he_and_takes_its_sentences_place() -> None:
+    text = ("Shelling from Ukraine damaged a school overnight. A state of emergency was declared in Kursk region "
+            "on Monday, the governor announced. He said payments to families would come within a week.")
+    found = run(text, places=[place(text, "Ukraine", "UA"), place(text, "Kursk region", "RU")])
+    assert who(found) == [("the governor", "RU", "announced"), ("He", "RU", "said")]
+
+
+def test_urged_is_a_cue_and_he_continues_the_named_official() -> None:
+    text = ("Mykola Tkachuk, head of the town's military administration, said shelling had intensified. "
+            "He urged families with children to leave within two days.")
+    assert [(s, cue) for s, _side, cue in who(run(text))] == [
+        ("Mykola Tkachuk, head of the town's military administration", "said"), ("He", "other")]
+
+
+def test_it_does_not_stand_for_a_passive_subject_of_the_sentence_before() -> None:
+    text = ("The regional military administration of Chernihiv region reports 40 explosions in border villages. "
+            "Mortars and guided bombs were used. One man was injured, it says.")
+    found = run(text, places=[place(text, "Chernihiv region", "UA")])
+    assert [(c.claimant.evidence.text, c.claimant.side) for c in found][-1] == ("it", "UA")
+    assert found[-1].claimant.name == found[0].claimant.name
+
+
+def one_claim(text: str):  # noqa: ANN201
+    found = run(text)
+    assert len(found) == 1, who(found)
+    return found[0]
+
+
+def test_posting_is_writing_and_acknowledging_is_confirming() -> None:
+    text = ("Governor Ivan Fedorov posted that the bridge near Orikhiv was closed. He acknowledged that two "
+            "trucks had been hit.")
+    assert [cue for _s, _side, cue in who(run(text))] == ["wrote", "confirmed"]
