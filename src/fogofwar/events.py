@@ -849,8 +849,8 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
     if etype != "Battles":
         change = "none"
     elif (change == "retaken" and actor1 is not None and actor1.inter == 1 and place is not None
-          and place.place is not None and place.place.country == actor1.side):
-        sub = "Government regains territory"  # a state retaking its own soil (ACLED)
+          and place.place is not None and place.place.country in (actor1.side, None)):
+        sub = "Government regains territory"  # a state retaking its own soil, or rigs at sea (ACLED)
     flags = _flags(group, ref_year, lex)
     at = group.head.token.idx - sent.start_char
     paragraph = text.rfind("\n", 0, sent.start_char) + 1

@@ -145,3 +145,12 @@ def test_interceptions_over_the_territory_of_several_regions_are_one_per_region(
     found = run(text, [("Lipetsk", LIPETSK, "adm1"), ("Kursk", kursk, "adm1"), ("Bryansk", bryansk, "adm1")])
     assert [e.place.place.admin1 for e in found] == ["RU-LIP", "RU-KRS", "RU-BRY"]
     assert all(e.sub_event_type == "Disrupted weapons use" for e in found)
+
+
+def test_a_state_regaining_rigs_at_sea_regains_territory() -> None:
+    sea = Place(id="s", name="Sea of Azov", kind="water", country=None)
+    (regained,) = run("Ukrainian marines regained control of two gas platforms in the Sea of Azov.",
+                      [("Sea of Azov", sea, "vague")])
+    assert (regained.event_type, regained.sub_event_type) == ("Battles", "Government regains territory")
+    (taken,) = run("Ukrainian marines captured two gas platforms in the Sea of Azov.", [("Sea of Azov", sea, "vague")])
+    assert taken.sub_event_type == "Non-state actor overtakes territory"
