@@ -717,31 +717,47 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     paragraph_of = {id(g): text.rfind("\n", 0, sent.start_char) for g, sent, _ in found}
     dropped, means = _references(found, paragraph_of, text, lex)
     kept = {id(g) for g in _drop_tolls([g for g, _, _ in found if id(g) not in dropped], paragraph_of, lex)}
-    out: list[Event] = []
+    out: list[tuple[Event, bool]] = []
     for group, sent, i in found:
         if id(group) in kept:
             others = [(g.start, g.end) for g, s, _ in found if s is sent and g is not group]
             window = (sent.start_char, _colon_list_end(sents, i, text))
-            out.extend(_events_of(group, sent, article, usable, blocked, claims, quantities, others, window,
-                                  ref_year, versions, lex, means.get(id(group))))
+            definite = group.head.key != _FIGURE and _definite(group.head.token)  # a figure is its claimant's
+            out.extend((e, definite) for e in _events_of(group, sent, article, usable, blocked, claims, quantities,
+                                                         others, window, ref_year, versions, lex,
+                                                         means.get(id(group))))
     return _retold(out, text)
 
 
-def _retold(found: list[Event], text: str) -> list[Event]:
-    """"The village came under artillery fire. 14 shells were fired." A paragraph that goes on
-    about an event it has told, naming no place of its own, in the same voice, tells the same
-    event again (ACLED: one event per type, place and day): only its first telling is kept."""
+def _definite(tok: Any) -> bool:
+    """"the strikes", "the fighting": a noun that points back to something already told."""
+    return tok.pos_ == "NOUN" and any(c.dep_ == "det" and c.lower_ in _POINTING for c in tok.children)
+
+
+_POINTING = frozenset({"the", "this", "these", "that", "those"})
+
+
+def _retold(found: list[tuple[Event, bool]], text: str) -> list[Event]:
+    """Tellings of an event already told, naming no place of their own, are no events of their
+    own: a paragraph that goes on about an event in the same voice ("The village came under
+    artillery fire. 14 shells were fired": ACLED codes one event per type, place and day), or a
+    definite noun pointing back to an event of its type told before ("the strikes hit depots")."""
     told: set[tuple[Any, ...]] = set()
+    types: set[str] = set()
     out = []
-    for e in found:
+    for e, definite in found:
         where = e.place.place.id if e.place is not None and e.place.place is not None else None
         own_place = e.place is not None and e.evidence.start <= e.place.evidence.start < e.evidence.end
         paragraph = text.rfind("\n", 0, e.evidence.start)
         sub = e.sub_event_type if e.event_type == "Battles" else None  # a taking is no clash retold
-        key = (paragraph, e.event_type, sub, where, e.date, e.flags, e.claim_ids)  # each claimant's own telling
-        if where is not None and not own_place and key in told:
+        # a battle's telling is its claimant's own (who holds what is what sides dispute)
+        key = (paragraph, e.event_type, sub, where, e.date, e.flags, e.claim_ids if sub else ())
+        if not own_place and ((where is not None and key in told)
+                              or (definite and not e.flags and e.event_type in types)):
             continue
         told.add(key)
+        if not e.flags:
+            types.add(e.event_type)
         out.append(e)
     return out
 

@@ -154,3 +154,16 @@ def test_a_state_regaining_rigs_at_sea_regains_territory() -> None:
     assert (regained.event_type, regained.sub_event_type) == ("Battles", "Government regains territory")
     (taken,) = run("Ukrainian marines captured two gas platforms in the Sea of Azov.", [("Sea of Azov", sea, "vague")])
     assert taken.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_a_definite_noun_pointing_back_to_a_strike_told_before_is_no_new_event() -> None:
+    text = ("Ukrainian drones hit an oil depot in Yelets overnight.\n"
+            "Officials said the strikes started a fire that burned until noon.\n"
+            "The strikes on Lipetsk region were the largest this year.")
+    found = [e for e in run(text, [("Yelets", YELETS, "point"), ("Lipetsk region", LIPETSK, "adm1")]) if not e.flags]
+    assert [e.evidence.text.split()[0] for e in found if "strikes started" in e.evidence.text] == []
+    assert any("hit an oil depot" in e.evidence.text for e in found)
+    assert any("Lipetsk region" in e.evidence.text for e in found)  # a place of its own: told as its own
+    # with nothing of its type told before, the definite noun reports the event
+    (alone,) = run("Officials said the strikes started a fire in Yelets.", [("Yelets", YELETS, "point")])
+    assert alone.event_type == "Explosions/Remote violence"
