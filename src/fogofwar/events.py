@@ -54,6 +54,15 @@ class _ActorWords:
 
 
 @dataclass(frozen=True, slots=True)
+class _ObjectType:
+    verbs: frozenset[str]
+    nouns: frozenset[str]
+    event_type: str
+    sub_event_type: str
+    captives: bool  # the forces named in the object are taken prisoner
+
+
+@dataclass(frozen=True, slots=True)
 class EventLexicon:
     version: str
     verbs: dict[str, tuple[str, str]]
@@ -79,7 +88,7 @@ class EventLexicon:
     habitual: frozenset[str]
     figures: tuple[frozenset[str], frozenset[str]]  # what makes a figure one of ground held: verbs, nouns
     targets: tuple[re.Pattern[str], re.Pattern[str]]  # words of military, of civilian targets
-    captives: tuple[frozenset[str], frozenset[str]]  # verbs of taking, nouns of people under arms
+    object_types: tuple[_ObjectType, ...]  # verbs told apart by what they act on
 
 
 @functools.cache
@@ -111,7 +120,8 @@ def lexicon() -> EventLexicon:
         habitual=frozenset(refs["habitual"]),
         figures=(frozenset(raw["control_figures"]["verbs"]), frozenset(raw["control_figures"]["nouns"])),
         targets=(_words(raw["targets"]["military"]), _words(raw["targets"]["civilian"])),
-        captives=(frozenset(raw["captives"]["verbs"]), frozenset(raw["captives"]["nouns"])))
+        object_types=tuple(_ObjectType(frozenset(r["verbs"]), frozenset(r["nouns"]), r["type"][0], r["type"][1],
+                                       r["captives"]) for r in raw["object_types"]["rules"]))
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -160,8 +170,12 @@ def _raw_cues(sent: Any, lex: EventLexicon, place_spans: Sequence[tuple[int, int
     found: list[_Cue] = []
     for tok in sent:
         lemma = tok.lemma_.lower()
-        if tok.pos_ == "VERB" and lemma in lex.verbs and _verb_counts(tok, lemma, lex, place_spans):
+        if tok.pos_ != "VERB":
+            continue
+        if lemma in lex.verbs and _verb_counts(tok, lemma, lex, place_spans):
             found.append(_Cue(tok, lemma, *lex.verbs[lemma]))
+        elif acted := _acted_on(tok, lemma, lex):
+            found.append(_Cue(tok, lemma, acted[0].event_type, acted[0].sub_event_type))
     taken = {c.token.i for c in found}
     for m in lex.noun_pattern.finditer(sent.text.lower()):
         phrase = next((p for p in (m.group(0), m.group(0)[:-1], m.group(0)[:-2]) if p in lex.nouns), None)
@@ -377,8 +391,8 @@ def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]
         if named:
             cue = min(named, key=lambda m: m.token.i)
     etype, sub = cue.event_type, cue.sub_event_type
-    if _captives(cue.token, cue.key, lex):
-        return "Strategic developments", "Other", cue
+    if acted := _acted_on(cue.token, cue.key, lex):
+        return acted[0].event_type, acted[0].sub_event_type, cue
     if cue.key in lex.fixed or cue.key == _FIGURE:
         return etype, sub, cue
     clause = text[group.start:group.end].lower()
@@ -392,18 +406,25 @@ def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]
     return (best[2], best[3], cue) if best else (etype, sub, cue)
 
 
-def _captives(tok: Any, key: str, lex: EventLexicon) -> tuple[int, int] | None:
-    """"captured hundreds of troops", "115 servicemen captured": people taken, not ground. The
-    characters of the words naming the captives, or None."""
-    verbs, nouns = lex.captives
-    if key not in verbs or tok.pos_ != "VERB":
+def _acted_on(tok: Any, key: str, lex: EventLexicon) -> tuple[_ObjectType, tuple[int, int]] | None:
+    """The rule of ``object_types`` that what the verb acts on selects ("captured hundreds of
+    troops", "115 servicemen captured", "lost 35 vehicles"), with the characters of the words
+    naming it; None when none does."""
+    if tok.pos_ != "VERB":
         return None
-    taken = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] + ([tok.head] if tok.dep_ == "acl" else [])
-    taken += [g for t in taken for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
+    rules = [r for r in lex.object_types if key in r.verbs]
+    preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
+    if not rules or "to" in preps:  # "taken to a hospital"
+        return None
+    if "since" in preps:  # "lost 300 soldiers since the spring": a tally, no one clash
+        rules = [r for r in rules if r.event_type != "Battles"]
+    acted = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] + ([tok.head] if tok.dep_ == "acl" else [])
+    acted += [g for t in acted for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
               if g.dep_ == "pobj"]  # "hundreds of troops"
-    for t in taken:
-        if t.lower_ in nouns or t.lemma_.lower() in nouns:
-            return t.left_edge.idx, t.idx + len(t)
+    for t in acted:
+        for rule in rules:
+            if t.lower_ in rule.nouns or t.lemma_.lower() in rule.nouns:
+                return rule, (t.left_edge.idx, t.idx + len(t))
     return None
 
 
@@ -856,8 +877,9 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
     clause = text[group.start:group.end]
     place = _place(group, sent, usable, text, others)
     named = named_actors(group, sent, article.id, lex, blocked)
-    if held := _captives(cue.token, cue.key, lex):
-        actor1, actor2 = captors(named, held, claimant_side(group, claims))
+    acted = _acted_on(cue.token, cue.key, lex)
+    if acted and acted[0].captives:
+        actor1, actor2 = captors(named, acted[1], claimant_side(group, claims))
     else:
         actor1, actor2 = parties(named, etype, sub, clause, place, claimant_side(group, claims), group,
                                  lex.targets)

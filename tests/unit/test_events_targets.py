@@ -167,3 +167,18 @@ def test_a_definite_noun_pointing_back_to_a_strike_told_before_is_no_new_event()
     # with nothing of its type told before, the definite noun reports the event
     (alone,) = run("Officials said the strikes started a fire in Yelets.", [("Yelets", YELETS, "point")])
     assert alone.event_type == "Explosions/Remote violence"
+
+
+def test_what_a_verb_acts_on_decides_what_it_tells() -> None:
+    (lost,) = run("Over the past day the enemy lost up to 40 soldiers and two tanks near Yelets, the ministry said.",
+                  [("Yelets", YELETS, "near")])
+    assert (lost.event_type, lost.sub_event_type) == ("Battles", "Armed clash")
+    (swap,) = run("Both sides returned 84 prisoners of war on Friday after talks in Yelets.",
+                  [("Yelets", YELETS, "point")])
+    assert (swap.event_type, swap.sub_event_type) == ("Strategic developments", "Agreement")
+    (dropped,) = run("A Ukrainian drone dropped an explosive device on a tractor in Yelets.", [("Yelets", YELETS, "point")])
+    assert (dropped.event_type, dropped.sub_event_type) == ("Explosions/Remote violence", "Air/drone strike")
+    # a tally since some time, a destination, a thing returned: none of them
+    assert run("The regiment has lost 900 soldiers since the spring, the ministry said.") == []
+    assert run("Two soldiers were taken to a hospital in Yelets.", [("Yelets", YELETS, "point")]) == []
+    assert run("The mayor returned the keys of the town hall in Yelets.", [("Yelets", YELETS, "point")]) == []
