@@ -89,6 +89,7 @@ class EventLexicon:
     figures: tuple[frozenset[str], frozenset[str]]  # what makes a figure one of ground held: verbs, nouns
     targets: tuple[re.Pattern[str], re.Pattern[str]]  # words of military, of civilian targets
     object_types: tuple[_ObjectType, ...]  # verbs told apart by what they act on
+    background: dict[str, str]  # cues that name one past happening ("the full-scale invasion"): its date
 
 
 @functools.cache
@@ -121,7 +122,8 @@ def lexicon() -> EventLexicon:
         figures=(frozenset(raw["control_figures"]["verbs"]), frozenset(raw["control_figures"]["nouns"])),
         targets=(_words(raw["targets"]["military"]), _words(raw["targets"]["civilian"])),
         object_types=tuple(_ObjectType(frozenset(r["verbs"]), frozenset(r["nouns"]), r["type"][0], r["type"][1],
-                                       r["captives"]) for r in raw["object_types"]["rules"]))
+                                       r["captives"]) for r in raw["object_types"]["rules"]),
+        background=dict(flags["background"]))
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -623,12 +625,18 @@ def _predicate(tok: Any) -> Any:
     return t
 
 
-def _flags(group: _Group, ref_year: int | None, lex: EventLexicon) -> tuple[str, ...]:
+def _flags(group: _Group, ref_year: int | None, lex: EventLexicon, published: str | None = None) -> tuple[str, ...]:
     tok = group.head.token
     pred = _predicate(tok)
     governors = [pred]
-    while governors[-1].dep_ in ("xcomp", "ccomp") and len(governors) < 3:
-        governors.append(governors[-1].head)  # "vowed to push", "would force Moscow to pull"
+    while len(governors) < 3:
+        top = governors[-1]
+        if top.dep_ in ("xcomp", "ccomp"):
+            governors.append(top.head)  # "vowed to push", "would force Moscow to pull"
+        elif top.dep_ == "pcomp" and top.head.dep_ == "prep" and top.head.head.pos_ in ("VERB", "AUX"):
+            governors.append(top.head.head)  # "did not succeed in crossing"
+        else:
+            break
     around = list(dict.fromkeys([tok, *governors]))
     chain = [pred, *pred.ancestors][:3]
     flags: list[str] = []
@@ -648,9 +656,40 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon) -> tuple[str,
                    for t in around for c in t.children)
             or any(c.dep_ == "aux" and c.lower_ in lex.hypothetical_aux for c in pred.children)):
         flags.append("hypothetical")
-    if _historical(group, tok, ref_year) or _habitual(tok, lex):
+    if (_historical(group, tok, ref_year) or _habitual(tok, lex) or _months_before(group, tok, published)
+            or _told_long_after(group.head.key, published, lex)):
         flags.append("historical")  # a pattern ("bombarded almost daily since 2022") is background
     return tuple(flags)
+
+
+_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                        "september", "october", "november", "december"), 1)}
+_MONTHS_BACK = 3  # "captured Avdiivka in February" in a September article: background; "in August": news
+
+
+def _months_before(group: _Group, tok: Any, published: str | None) -> bool:
+    """Background: the event's own clause names a month of the article's year at least
+    ``_MONTHS_BACK`` months before it was published ("in February", "on 3 February"; "may" is
+    too often a verb to count)."""
+    if not published:
+        return False
+    month = int(published[5:7])
+    for t in _sentence_of(tok):
+        if group.start <= t.idx < group.end and t.lower_ in _MONTHS and t.lower_ != "may" \
+                and month - _MONTHS[t.lower_] >= _MONTHS_BACK:
+            return True
+    return False
+
+
+def _told_long_after(key: str, published: str | None, lex: EventLexicon) -> bool:
+    """"the full-scale invasion" in an article of 2024: background, not news."""
+    when = lex.background.get(key)
+    if when is None:
+        return False
+    if not published:
+        return True
+    happened = dt.date.fromisoformat(when)
+    return dt.date.fromisoformat(published[:10]) > happened + dt.timedelta(days=31)
 
 
 def _subjects(tok: Any) -> list[Any]:
@@ -889,7 +928,7 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
     elif (change == "retaken" and actor1 is not None and actor1.inter == 1 and place is not None
           and place.place is not None and place.place.country in (actor1.side, None)):
         sub = "Government regains territory"  # a state retaking its own soil, or rigs at sea (ACLED)
-    flags = _flags(group, ref_year, lex)
+    flags = _flags(group, ref_year, lex, article.published)
     at = group.head.token.idx - sent.start_char
     paragraph = text.rfind("\n", 0, sent.start_char) + 1
     date = _event_date(clause, group.start - sent.start_char, sent.text, at, article.published,

@@ -182,3 +182,30 @@ def test_what_a_verb_acts_on_decides_what_it_tells() -> None:
     assert run("The regiment has lost 900 soldiers since the spring, the ministry said.") == []
     assert run("Two soldiers were taken to a hospital in Yelets.", [("Yelets", YELETS, "point")]) == []
     assert run("The mayor returned the keys of the town hall in Yelets.", [("Yelets", YELETS, "point")]) == []
+
+
+def test_an_attempt_that_did_not_succeed_is_negated() -> None:
+    found = run("The enemy did not succeed in breaking through towards Yelets, the ministry said.",
+                [("Yelets", YELETS, "near")])
+    assert found and all("negated" in e.flags for e in found)
+
+
+def test_a_month_long_before_publication_is_background() -> None:
+    text = "Russian forces captured the town of Yelets in February after months of fighting."
+    (taken,) = [e for e in run(text, [("Yelets", YELETS, "point")], published="2024-09-20")
+                if e.sub_event_type != "Armed clash"]
+    assert "historical" in taken.flags
+    (recent,) = [e for e in run(text.replace("February", "August"), [("Yelets", YELETS, "point")],
+                                published="2024-09-20") if e.sub_event_type != "Armed clash"]
+    assert "historical" not in recent.flags
+    (dated,) = [e for e in run(text.replace("in February", "on 3 February"), [("Yelets", YELETS, "point")],
+                               published="2024-09-20") if e.sub_event_type != "Armed clash"]
+    assert "historical" in dated.flags
+
+
+def test_the_full_scale_invasion_is_background_long_after_it_began() -> None:
+    text = "Yelets has sheltered families from Kharkiv since the full-scale invasion."
+    (later,) = run(text, [("Yelets", YELETS, "point")], published="2024-10-01")
+    assert "historical" in later.flags
+    (at_the_time,) = run(text, [("Yelets", YELETS, "point")], published="2022-02-27")
+    assert "historical" not in at_the_time.flags
