@@ -15,6 +15,7 @@ comes first; "X region" and "X governor" prefer the division named X.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import hashlib
 import json
@@ -52,6 +53,7 @@ class Lexicon:
     not_places: frozenset[str]
     not_places_lower: frozenset[str]
     variants: tuple[tuple[re.Pattern[str], str], ...]
+    border: re.Pattern[str]
 
 
 @functools.cache
@@ -70,7 +72,10 @@ def lexicon() -> Lexicon:
         metonyms=dict(raw["metonym_capitals"]), not_places=frozenset(raw["not_places"]),
         not_places_lower=low(raw["not_places"]) | frozenset(
             w for head in raw["facility_heads"] for w in head.lower().split()),
-        variants=tuple((re.compile(a), b) for a, b in raw["transliteration_variants"]))
+        variants=tuple((re.compile(a), b) for a, b in raw["transliteration_variants"]),
+        border=re.compile(r"\b(?:%s)\s+(the\s+(?:%s))\b" % (
+            "|".join(re.escape(w) for w in sorted(raw["border_cues"]["before"], key=len, reverse=True)),
+            "|".join(re.escape(w) for w in raw["border_cues"]["words"])), re.IGNORECASE))
 
 
 @dataclass(frozen=True, slots=True)
@@ -420,17 +425,21 @@ def _resolve(mentions: list[_Mention]) -> None:
     for m in mentions:
         if m.chosen is None and m.candidates:
             m.chosen = _rank(m, ctx)[0]
-            if _far_and_small(m.chosen, ctx):
+            if _far_and_small(m, ctx):
                 m.chosen, m.extra["unlisted"] = None, True  # placed in its region later, if the text says
             elif m.chosen.kind == "populated" and (m.label in ("GPE", "LOC") or (m.chosen.population or 0) >= 100_000):
                 _note(m.chosen, ctx)
 
 
-def _far_and_small(p: Place, ctx: _Context) -> bool:
+def _far_and_small(m: _Mention, ctx: _Context) -> bool:
     """A small namesake outside every region the article names, while the article does name
     regions: more likely a village the gazetteer lacks (Martynovka in Kursk region, not the one
-    in Poltava) than a far-away hamlet."""
-    if not ctx.admin1 or p.kind != "populated" or (p.population or 0) >= 10_000:
+    in Poltava) than a far-away hamlet. A district named by its bare name in a far country is
+    as unlikely ("Day" in "Independence Day" is not Day County, South Dakota)."""
+    p = m.chosen
+    if p is None or not ctx.admin1 or (p.population or 0) >= 10_000:
+        return False
+    if p.kind != "populated" and (p.kind != "adm2" or m.wants_division):
         return False
     if ctx.admin1.get(p.admin1 or ""):
         return False
@@ -449,19 +458,64 @@ def _note(p: Place, ctx: _Context) -> None:
         ctx.anchors.append((p.latitude, p.longitude))
 
 
-def _demonyms(text: str, tokens: Sequence[_Token], taken: set[int], gaz: Any, lex: Lexicon) -> Iterator[_Mention]:
+def _demonyms(text: str, tokens: Sequence[_Token], taken: set[int], gaz: Any, lex: Lexicon,
+              doc: Any = None) -> Iterator[_Mention]:
+    """"Russian soil", "Russian military airfields", "Ukrainian waters": a demonym before a word
+    for ground, water or goods names its place (up to two adjectives may come between)."""
     for k, tok in enumerate(tokens):
         code = lex.demonyms.get(tok.text)
-        if code is None or k in taken or k + 1 >= len(tokens):
+        if code is None or k in taken or k + 1 >= len(tokens) or text[tok.end:tokens[k + 1].start] != " ":
             continue
-        after = _following(text, tok.end, 5)
-        if text[tok.end:tokens[k + 1].start] == " " and any(
-                after == head or after.startswith(head + " ") or after.startswith(head + ",")
-                or after.startswith(head + ".") for head in lex.demonym_heads):
-            country = gaz.country(code)
-            if country is not None:
-                yield _Mention(tok.start, tok.end, tok.text, [country], kind="demonym", chosen=country,
-                               extra={"why": f"demonym of a place: {tokens[k + 1].text}"})
+        head_at = k + 1
+        while head_at < min(k + 3, len(tokens) - 1) and _is_adjective(doc, tokens[head_at]) \
+                and text[tokens[head_at].end:tokens[head_at + 1].start] == " ":
+            head_at += 1
+        for start in dict.fromkeys((k + 1, head_at)):
+            after = _following(text, tokens[start].start, 5)
+            if any(after.startswith(head) and not after[len(head):len(head) + 1].isalnum()
+                   for head in lex.demonym_heads):
+                place = gaz.country(code) if len(code) == 2 else gaz.get(code)
+                if place is not None:
+                    yield _Mention(tok.start, tok.end, tok.text, [place], kind="demonym", chosen=place,
+                                   extra={"why": f"demonym of a place: {tokens[start].text}"})
+                break
+
+
+def _is_adjective(doc: Any, tok: _Token) -> bool:
+    if doc is None or tok.capitalised:
+        return False
+    span = doc.char_span(tok.start, tok.end)
+    return span is not None and len(span) == 1 and span[0].pos_ == "ADJ"
+
+
+def _borders(text: str, doc: Any, mentions: list[_Mention], gaz: Any, lex: Lexicon) -> Iterator[_Mention]:
+    """"close to the border", "far beyond the border": the land border between the two countries
+    the article names most, when the gazetteer has it, on the side of the most named one; a
+    border word that qualifies a noun ("the border area") is not the border itself."""
+    countries = Counter(m.chosen.country for m in mentions if m.chosen is not None and m.chosen.country)
+    top = [c for c, _ in countries.most_common(2)]
+    if len(top) < 2:
+        return
+    border = gaz.get(f"feature:border-{'-'.join(sorted(top))}")
+    if border is None:
+        return
+    # seen from the side the article is mostly about: its country, as ACLED codes a border event
+    border = dataclasses.replace(border, country=top[0])
+    covered = [(m.start, m.end) for m in mentions]
+    for match in lex.border.finditer(text):
+        start, end = match.span(1)
+        if any(s < end and start < e for s, e in covered) or _qualifies_a_noun(doc, text, end):
+            continue
+        yield _Mention(start, end, text[start:end], [border], chosen=border,
+                       extra={"why": f"the border between the article's two most named countries ({' and '.join(top)})"})
+
+
+def _qualifies_a_noun(doc: Any, text: str, end: int) -> bool:
+    following = _TOKEN.match(text, end + 1) if text[end:end + 1] == " " else None
+    if following is None or doc is None:
+        return False
+    span = doc.char_span(following.start(), following.end())
+    return span is not None and len(span) == 1 and span[0].pos_ in ("NOUN", "PROPN")
 
 
 def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon, gaz: Any) -> Iterator[_Mention]:
@@ -577,13 +631,15 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
             m.chosen = gaz.division(region) if region else None
             m.extra["why"] = (f"not in the gazetteer here; the text places it in {region}" if region
                               else "not in the gazetteer, and the text does not say where it is")
-            if m.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT") and m.surface == m.surface.split()[0] or (
-                    m.chosen is None and not (m.label in ("GPE", "LOC") or _locative(text, m.start, lex))):
+            if m.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT") and m.surface == m.surface.split()[0] or not (
+                    m.label in ("GPE", "LOC") or _locative(text, m.start, lex)):
                 # a far namesake of a word the parser calls a person or an organisation ("Smirnov",
-                # an outlet's name), or with nothing saying it is a place here
+                # an outlet's name), or with nothing saying it is a place here ("the Battle of
+                # Kursk", "Air defences"): the region an article is about does not make it one
                 mentions.remove(m)
-    mentions.extend(_demonyms(text, tokens, taken, gaz, lex))
+    mentions.extend(_demonyms(text, tokens, taken, gaz, lex, doc))
     mentions.extend(_unknown_places(text, doc, mentions, lex, gaz))
+    mentions.extend(_borders(text, doc, mentions, gaz, lex))
     mentions.sort(key=lambda m: m.start)
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version, gazetteer=getattr(gaz, "version", None))
     out = []

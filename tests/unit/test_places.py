@@ -133,8 +133,22 @@ DONETS = Place(id="feature:donets", name="Donets River", kind="water", country="
                latitude=50.5, longitude=36.7)
 
 
+EUROPE = Place(id="feature:europe", name="Europe", kind="area", latitude=50.0, longitude=15.0)
+RU_UA_BORDER = Place(id="feature:border-RU-UA", name="Russia-Ukraine border", kind="area", latitude=50.4,
+                     longitude=36.5)
+BATTLE_GB = Place(id="g:11", name="Battle", kind="populated", country="GB", admin1="GB-ESX", latitude=50.92,
+                  longitude=0.48, population=6000)
+ASH_COUNTY = Place(id="g:12", name="Ash County", kind="adm2", country="US", admin1="US-NC")
+IVANOVKA_FAR = Place(id="g:13", name="Ivanovka", kind="populated", country="RU", admin1="RU-AMU", latitude=50.3,
+                     longitude=127.9, population=4000)
+
+
 class FeatureGazetteer(FakeGazetteer):
-    names = {**FakeGazetteer.names, "millerovo": [MILLEROVO], "sea of azov": [AZOV_SEA], "donets": [DONETS]}
+    names = {**FakeGazetteer.names, "millerovo": [MILLEROVO], "sea of azov": [AZOV_SEA], "donets": [DONETS],
+             "battle": [BATTLE_GB], "ash": [ASH_COUNTY], "ivanovka": [IVANOVKA_FAR]}
+
+    def get(self, place_id: str) -> Place | None:
+        return {p.id: p for p in (EUROPE, RU_UA_BORDER)}.get(place_id)
 
 
 def find_features(text: str, **kw: object) -> dict[str, object]:
@@ -219,3 +233,40 @@ def test_each_resolution_says_why_it_won() -> None:
     assert "in a region the article names (RU-KRS)" in found["Korenevo"].reason
     assert "best of 2 candidates" in found["Korenevo"].reason
     assert found["Zvannoye"].reason == "not in the gazetteer; the text places it in RU-KRS"
+
+
+def test_demonym_before_adjectives_and_a_place_word_names_the_country() -> None:
+    found = find_features("Drones struck Russian strategic airfields; Russian military bloggers were furious.",
+                          pos={"strategic": "ADJ", "military": "ADJ"})
+    (demonym,) = [m for m in found.values() if m.kind == "demonym"]
+    assert demonym.evidence.start == 14 and demonym.place == RUSSIA
+    text = "The freighter left Ukrainian territorial waters with Ukrainian grain and Ukrainian crew."
+    mentions = places.find_mentions(Article(id=article_id(text), text=text),
+                                    doc_for(text, pos={"territorial": "ADJ"}), FeatureGazetteer())
+    assert [(m.evidence.start, m.place) for m in mentions] == [(19, UKRAINE), (53, UKRAINE)]  # not the crew
+    assert find_features("An analyst at a European think tank said so.")["European"].place == EUROPE
+
+
+def test_the_border_is_the_one_between_the_articles_two_countries() -> None:
+    text = ("Ukraine shelled the Belgorod region and Kursk. Villages near the border were emptied; "
+            "the border area is closed.")
+    found = find_features(text, pos={"were": "AUX", "is": "AUX", "area": "NOUN"})
+    border = found["the border"]
+    assert border.place.id == RU_UA_BORDER.id and border.precision == "vague"
+    assert border.place.country == "RU"  # the Belgorod side: the article names Russia's places most
+    assert border.evidence.start == text.index("the border")  # "the border area" is not taken
+    assert len([m for m in found.values() if m.place and m.place.id == RU_UA_BORDER.id]) == 1
+    assert "the border" not in find_features("Villages near the border in the Belgorod region were emptied.",
+                                             pos={"in": "ADP"})  # one country named: which border?
+
+
+def test_far_namesake_without_a_place_cue_is_dropped_even_when_a_region_is_known() -> None:
+    found = find_features("Troops advanced in the Kursk region, as in the Battle of Prokhorovka in 1943.")
+    assert "Battle" not in found and found["Kursk region"].place == KURSK_OBL
+    found = find_features("Troops advanced in the Kursk region. Shelling was reported at Ivanovka.")
+    assert found["Ivanovka"].place == KURSK_OBL and found["Ivanovka"].precision == "adm1"
+
+
+def test_far_district_named_by_a_bare_word_is_not_a_place() -> None:
+    found = find_features("Residents of the Kursk region marked Ash Wednesday quietly.")
+    assert "Ash" not in found and "Kursk region" in found
