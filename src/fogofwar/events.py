@@ -60,6 +60,8 @@ class _ObjectType:
     event_type: str
     sub_event_type: str
     captives: bool  # the forces named in the object are taken prisoner
+    subject: bool  # the verb's subject selects, not its object
+    refine: bool  # the clause's words refine the sub-type
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,7 +124,8 @@ def lexicon() -> EventLexicon:
         figures=(frozenset(raw["control_figures"]["verbs"]), frozenset(raw["control_figures"]["nouns"])),
         targets=(_words(raw["targets"]["military"]), _words(raw["targets"]["civilian"])),
         object_types=tuple(_ObjectType(frozenset(r["verbs"]), frozenset(r["nouns"]), r["type"][0], r["type"][1],
-                                       r["captives"]) for r in raw["object_types"]["rules"]),
+                                       r["captives"], r["subject"], r["refine"])
+                           for r in raw["object_types"]["rules"]),
         background=dict(flags["background"]))
 
 
@@ -394,7 +397,9 @@ def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]
             cue = min(named, key=lambda m: m.token.i)
     etype, sub = cue.event_type, cue.sub_event_type
     if acted := _acted_on(cue.token, cue.key, lex):
-        return acted[0].event_type, acted[0].sub_event_type, cue
+        etype, sub = acted[0].event_type, acted[0].sub_event_type
+        if not acted[0].refine:
+            return etype, sub, cue
     if cue.key in lex.fixed or cue.key == _FIGURE:
         return etype, sub, cue
     clause = text[group.start:group.end].lower()
@@ -420,11 +425,13 @@ def _acted_on(tok: Any, key: str, lex: EventLexicon) -> tuple[_ObjectType, tuple
         return None
     if "since" in preps:  # "lost 300 soldiers since the spring": a tally, no one clash
         rules = [r for r in rules if r.event_type != "Battles"]
-    acted = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] + ([tok.head] if tok.dep_ == "acl" else [])
-    acted += [g for t in acted for c in t.children if c.dep_ == "prep" and c.lower_ == "of" for g in c.children
-              if g.dep_ == "pobj"]  # "hundreds of troops"
-    for t in acted:
-        for rule in rules:
+    objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] + ([tok.head] if tok.dep_ == "acl" else [])
+    subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    for rule in rules:
+        acted = subjects if rule.subject else objects
+        acted = acted + [g for t in acted for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
+                         for g in c.children if g.dep_ == "pobj"]  # "hundreds of troops"
+        for t in acted:
             if t.lower_ in rule.nouns or t.lemma_.lower() in rule.nouns:
                 return rule, (t.left_edge.idx, t.idx + len(t))
     return None

@@ -209,3 +209,13 @@ def test_the_full_scale_invasion_is_background_long_after_it_began() -> None:
     assert "historical" in later.flags
     (at_the_time,) = run(text, [("Yelets", YELETS, "point")], published="2022-02-27")
     assert "historical" not in at_the_time.flags
+
+
+def test_munitions_that_land_or_fall_tell_a_strike() -> None:
+    (landed,) = run("Two missiles landed on the parade ground of the college in Yelets.", [("Yelets", YELETS, "point")])
+    assert (landed.event_type, landed.sub_event_type) == ("Explosions/Remote violence",
+                                                          "Shelling/artillery/missile attack")
+    (fell,) = run("Glide bombs fell on three streets of Yelets overnight.", [("Yelets", YELETS, "point")])
+    assert fell.sub_event_type == "Air/drone strike"  # the clause's words refine it
+    assert run("Prices fell in Yelets, and the town's football team landed a new coach.",
+               [("Yelets", YELETS, "point")]) == []
