@@ -92,6 +92,7 @@ class EventLexicon:
     targets: tuple[re.Pattern[str], re.Pattern[str]]  # words of military, of civilian targets
     object_types: tuple[_ObjectType, ...]  # verbs told apart by what they act on
     background: dict[str, str]  # cues that name one past happening ("the full-scale invasion"): its date
+    attempts: frozenset[str]  # "tried to break through": ground only tried for
 
 
 @functools.cache
@@ -126,7 +127,7 @@ def lexicon() -> EventLexicon:
         object_types=tuple(_ObjectType(frozenset(r["verbs"]), frozenset(r["nouns"]), r["type"][0], r["type"][1],
                                        r["captives"], r["subject"], r["refine"])
                            for r in raw["object_types"]["rules"]),
-        background=dict(flags["background"]))
+        background=dict(flags["background"]), attempts=frozenset(raw["attempts"]["words"]))
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -411,6 +412,12 @@ def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]
         if m and (best is None or (m.start(), -len(word)) < best[:2]):
             best = (m.start(), -len(word), to_type, to_sub)
     return (best[2], best[3], cue) if best else (etype, sub, cue)
+
+
+def _only_tried(tok: Any, lex: EventLexicon) -> bool:
+    """"tried to break through", "attempts to advance": ground tried for, not taken."""
+    head = tok.head
+    return tok.dep_ in ("xcomp", "acl") and head is not tok and head.lemma_.lower() in lex.attempts
 
 
 def _acted_on(tok: Any, key: str, lex: EventLexicon) -> tuple[_ObjectType, tuple[int, int]] | None:
@@ -932,6 +939,8 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
     change = lex.territory.get(group.head.key, "claimed_control" if group.head.key == _FIGURE else "none")
     if etype != "Battles":
         change = "none"
+    elif sub == _TERRITORY and _only_tried(group.head.token, lex):
+        sub, change = "Armed clash", "none"
     elif (change == "retaken" and actor1 is not None and actor1.inter == 1 and place is not None
           and place.place is not None and place.place.country in (actor1.side, None)):
         sub = "Government regains territory"  # a state retaking its own soil, or rigs at sea (ACLED)

@@ -219,3 +219,13 @@ def test_munitions_that_land_or_fall_tell_a_strike() -> None:
     assert fell.sub_event_type == "Air/drone strike"  # the clause's words refine it
     assert run("Prices fell in Yelets, and the town's football team landed a new coach.",
                [("Yelets", YELETS, "point")]) == []
+
+
+def test_ground_only_tried_for_is_a_clash_and_homes_destroyed_a_strike() -> None:
+    (tried,) = run("Ukrainian units tried to break through the border near Yelets on Monday.",
+                   [("Yelets", YELETS, "near")])
+    assert (tried.sub_event_type, tried.territory_change) == ("Armed clash", "none")
+    (broke,) = run("Ukrainian units broke through the border near Yelets on Monday.", [("Yelets", YELETS, "near")])
+    assert broke.sub_event_type == "Non-state actor overtakes territory"
+    (house,) = run("In Yelets a private house was destroyed and two cars were damaged.", [("Yelets", YELETS, "point")])
+    assert house.event_type == "Explosions/Remote violence"
