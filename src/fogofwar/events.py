@@ -93,6 +93,7 @@ class EventLexicon:
     object_types: tuple[_ObjectType, ...]  # verbs told apart by what they act on
     background: dict[str, str]  # cues that name one past happening ("the full-scale invasion"): its date
     attempts: frozenset[str]  # "tried to break through": ground only tried for
+    directions: frozenset[str]  # "advanced towards the city": heading for ground, not taking it
 
 
 @functools.cache
@@ -127,7 +128,8 @@ def lexicon() -> EventLexicon:
         object_types=tuple(_ObjectType(frozenset(r["verbs"]), frozenset(r["nouns"]), r["type"][0], r["type"][1],
                                        r["captives"], r["subject"], r["refine"])
                            for r in raw["object_types"]["rules"]),
-        background=dict(flags["background"]), attempts=frozenset(raw["attempts"]["words"]))
+        background=dict(flags["background"]), attempts=frozenset(raw["attempts"]["words"]),
+        directions=frozenset(raw["directions"]["words"]))
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -418,6 +420,14 @@ def _only_tried(tok: Any, lex: EventLexicon) -> bool:
     """"tried to break through", "attempts to advance": ground tried for, not taken."""
     head = tok.head
     return tok.dep_ in ("xcomp", "acl") and head is not tok and head.lemma_.lower() in lex.attempts
+
+
+def _only_heading(tok: Any, lex: EventLexicon) -> bool:
+    """"advanced towards Pokrovsk": fighting on the way, no ground named as gained (a distance
+    or an area gained, "advanced 3 km towards", is ground)."""
+    heading = any(c.dep_ == "prep" and c.lower_ in lex.directions for c in tok.children)
+    gained = any(t.like_num for t in tok.subtree)
+    return heading and not gained
 
 
 def _acted_on(tok: Any, key: str, lex: EventLexicon) -> tuple[_ObjectType, tuple[int, int]] | None:
@@ -939,7 +949,7 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
     change = lex.territory.get(group.head.key, "claimed_control" if group.head.key == _FIGURE else "none")
     if etype != "Battles":
         change = "none"
-    elif sub == _TERRITORY and _only_tried(group.head.token, lex):
+    elif sub == _TERRITORY and (_only_tried(group.head.token, lex) or _only_heading(group.head.token, lex)):
         sub, change = "Armed clash", "none"
     elif (change == "retaken" and actor1 is not None and actor1.inter == 1 and place is not None
           and place.place is not None and place.place.country in (actor1.side, None)):

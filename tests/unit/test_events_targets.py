@@ -229,3 +229,27 @@ def test_ground_only_tried_for_is_a_clash_and_homes_destroyed_a_strike() -> None
     assert broke.sub_event_type == "Non-state actor overtakes territory"
     (house,) = run("In Yelets a private house was destroyed and two cars were damaged.", [("Yelets", YELETS, "point")])
     assert house.event_type == "Explosions/Remote violence"
+
+
+def test_boats_destroyed_at_sea_are_weapons_disrupted() -> None:
+    sea = Place(id="s", name="Sea of Azov", kind="water", country=None)
+    (boats,) = run("Ships of the fleet destroyed three uncrewed boats in the Sea of Azov overnight.",
+                   [("Sea of Azov", sea, "vague")])
+    assert (boats.event_type, boats.sub_event_type) == ("Strategic developments", "Disrupted weapons use")
+
+
+def test_heading_for_a_town_is_fighting_not_ground_taken() -> None:
+    (heading,) = run("Russian forces have advanced towards Yelets, the general staff said.", [("Yelets", YELETS, "near")])
+    assert (heading.sub_event_type, heading.territory_change) == ("Armed clash", "none")
+    (gained,) = run("Russian forces have advanced 4 km towards Yelets, the general staff said.",
+                    [("Yelets", YELETS, "near")])
+    assert gained.sub_event_type == "Non-state actor overtakes territory"
+
+
+def test_a_named_group_of_forces_is_its_army() -> None:
+    kharkiv = Place(id="kh", name="Vovchansk", kind="populated", country="UA", admin1="UA-63", latitude=50.29,
+                    longitude=36.94)
+    (taken,) = run("Units of the Sever group of forces have liberated the settlement of Vovchansk.",
+                   [("Vovchansk", kharkiv, "point")])
+    assert taken.actor1.side == "RU"
+    assert taken.sub_event_type == "Non-state actor overtakes territory"  # not the Ukrainian state retaking
