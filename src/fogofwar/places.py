@@ -54,6 +54,7 @@ class Lexicon:
     not_places_lower: frozenset[str]
     variants: tuple[tuple[re.Pattern[str], str], ...]
     border: re.Pattern[str]
+    institution_heads: frozenset[str]
 
 
 @functools.cache
@@ -73,6 +74,7 @@ def lexicon() -> Lexicon:
         not_places_lower=low(raw["not_places"]) | frozenset(
             w for head in raw["facility_heads"] for w in head.lower().split()),
         variants=tuple((re.compile(a), b) for a, b in raw["transliteration_variants"]),
+        institution_heads=low(raw["institution_heads"]),
         border=re.compile(r"\b(?:%s)\s+(the\s+(?:%s))\b" % (
             "|".join(re.escape(w) for w in sorted(raw["border_cues"]["before"], key=len, reverse=True)),
             "|".join(re.escape(w) for w in raw["border_cues"]["words"])), re.IGNORECASE))
@@ -103,6 +105,11 @@ class _Mention:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+# "UAE-brokered", "Kursk-based", "Kyiv-controlled": a name with a lower-case word hyphened on
+# ("Rostov-on-Don" ends in a capital and stays whole)
+_HYPHENED_WORD = re.compile(r"(?:-[^\W\d_]+)*-[a-z][^\W\d_]*$")
+
+
 def _tokens(text: str) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text):
@@ -110,6 +117,9 @@ def _tokens(text: str) -> list[_Token]:
         poss = _POSSESSIVE.search(word)
         if poss and len(word) > 2:
             word, end = word[: poss.start()], m.start() + poss.start()
+        tail = _HYPHENED_WORD.search(word) if word[:1].isupper() and "-" in word else None
+        if tail is not None and tail.start() > 0 and not any(w[:1].isupper() for w in tail.group().split("-")):
+            word, end = word[: tail.start()], m.start() + tail.start()
         out.append(_Token(m.start(), end, word))
     return out
 
@@ -125,8 +135,8 @@ def _ngrams(text: str, tokens: Sequence[_Token], lex: Lexicon) -> dict[tuple[int
             continue
         for j in range(i, min(i + MAX_TOKENS, len(tokens))):
             tok = tokens[j]
-            if j > i and text[tokens[j - 1].end:tok.start] not in (" ", "-"):
-                break  # names do not cross punctuation
+            if j > i and text[tokens[j - 1].end:tok.start] not in (" ", "-", "'s ", "’s "):
+                break  # names do not cross punctuation ("Donetsk People's Republic" has a possessive)
             if j > i and tok.text in _NAME_JOINERS:
                 continue  # "Sea of Azov": never a name's last word
             if not tok.capitalised and tok.text.lower() not in lex.division_words:
@@ -250,10 +260,11 @@ def _facilities(mentions: list[_Mention], gaz: Any) -> None:
         if not phrase:
             continue
         m.end, m.surface = m.start + len(phrase), phrase
-        found = [p for p in gaz.lookup(phrase) if p.kind == "facility"]
+        found = [p for p in gaz.lookup(phrase) if p.kind in ("facility", "water")]
         if found:
             m.chosen = found[0]
-            m.extra["why"] = "the facility is in the gazetteer"
+            m.kind = "facility" if found[0].kind == "facility" else "toponym"  # "the Kakhovka reservoir" is water
+            m.extra["why"] = f"the {'facility' if m.kind == 'facility' else 'feature'} is in the gazetteer"
         elif (m.chosen is not None and m.chosen.kind == "populated" and m.chosen.latitude is not None
               and (m.chosen.population or 0) < _TOWN_LENDS_NAME):
             m.extra["near"] = True
@@ -286,6 +297,10 @@ def _inside_unknown_name(m: _Mention, tokens: Sequence[_Token], i: int, j: int, 
         end += 1
     if (start, end) == (i, j) or end - start > 2:
         return None
+    if end > j and tokens[j + 1].text.lower() in lex.institution_heads:
+        return None  # a place lends its name to an institution: "Poltava Military Institute"
+    if any(p.kind == "country" for p in hits.get(m.surface, ())):
+        return None  # "Whether Ukraine can hold": no village is named after a country and a word
     words = [t.text for t in tokens[start:end + 1]]
     breakers = lex.division_words | lex.division_heads | lex.place_heads | lex.not_places_lower
     if any(w.lower() in breakers or w in lex.demonyms for w in words):

@@ -173,6 +173,11 @@ def test_seas_rivers_borders_and_plants_come_from_the_features_file(gaz: Gazette
     assert gaz.lookup("Polish-Ukrainian border")[0] == border
 
 
+def test_extra_names_of_occupation_entities_and_short_country_names(gaz: Gazetteer) -> None:
+    assert gaz.lookup("Luhansk People’s Republic")[0].id == gaz.lookup("LNR")[0].id == "iso3166-2:UA-09"
+    assert gaz.lookup("UAE")[0].id == "iso3166-1:AE"
+
+
 def test_lookup_many_answers_every_name_in_one_call(gaz: Gazetteer) -> None:
     names = ["Sudzha", "Kursk region", "sudzha", "Zzyzxq Nowhere", ""]
     hits = gaz.lookup_many(names)

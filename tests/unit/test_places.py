@@ -143,9 +143,23 @@ IVANOVKA_FAR = Place(id="g:13", name="Ivanovka", kind="populated", country="RU",
                      longitude=127.9, population=4000)
 
 
+LUHANSK_OBL = Place(id="iso3166-2:UA-09", name="Luhanska oblast", kind="adm1", country="UA", admin1="UA-09")
+QATAR = Place(id="iso3166-1:QA", name="Qatar", kind="country", country="QA")
+ROSTOV_ON_DON = Place(id="g:14", name="Rostov-on-Don", kind="populated", country="RU", admin1="RU-ROS",
+                      latitude=47.23, longitude=39.72, population=1_100_000)
+OSKIL_RESERVOIR = Place(id="feature:oskil-reservoir", name="Oskil Reservoir", kind="water", country="UA",
+                        admin1="UA-63", latitude=49.6, longitude=37.7)
+OSKIL = Place(id="g:15", name="Oskil", kind="populated", country="UA", admin1="UA-63", latitude=49.32,
+              longitude=37.66, population=1500)
+LUG_FAR = Place(id="g:16", name="Lug", kind="populated", country="RU", admin1="RU-LEN", latitude=59.0,
+                longitude=29.0, population=900)
+
+
 class FeatureGazetteer(FakeGazetteer):
     names = {**FakeGazetteer.names, "millerovo": [MILLEROVO], "sea of azov": [AZOV_SEA], "donets": [DONETS],
-             "battle": [BATTLE_GB], "ash": [ASH_COUNTY], "ivanovka": [IVANOVKA_FAR]}
+             "battle": [BATTLE_GB], "ash": [ASH_COUNTY], "ivanovka": [IVANOVKA_FAR],
+             "luhansk people's republic": [LUHANSK_OBL], "qatar": [QATAR], "rostov-on-don": [ROSTOV_ON_DON],
+             "oskil reservoir": [OSKIL_RESERVOIR], "oskil": [OSKIL], "lug": [LUG_FAR]}
 
     def get(self, place_id: str) -> Place | None:
         return {p.id: p for p in (EUROPE, RU_UA_BORDER)}.get(place_id)
@@ -270,3 +284,26 @@ def test_far_namesake_without_a_place_cue_is_dropped_even_when_a_region_is_known
 def test_far_district_named_by_a_bare_word_is_not_a_place() -> None:
     found = find_features("Residents of the Kursk region marked Ash Wednesday quietly.")
     assert "Ash" not in found and "Kursk region" in found
+
+
+def test_names_across_a_possessive_and_before_a_hyphened_word() -> None:
+    found = find_features("Troops entered Stakhanov in the Luhansk People's Republic after a Qatar-brokered pause. "
+                          "Trains left Rostov-on-Don.")
+    assert found["Luhansk People's Republic"].place == LUHANSK_OBL
+    assert found["Luhansk People's Republic"].precision == "adm1"
+    assert found["Qatar"].place == QATAR and found["Rostov-on-Don"].place == ROSTOV_ON_DON
+
+
+def test_a_reservoir_the_gazetteer_knows_is_water_not_a_site_by_its_namesake() -> None:
+    found = find_features("Shelling was reported across the Oskil reservoir on Sunday.")
+    water = found["Oskil reservoir"]
+    assert water.place == OSKIL_RESERVOIR and water.kind == "toponym" and water.precision == "vague"
+
+
+def test_a_place_naming_an_institution_is_kept_a_word_of_an_unknown_name_is_not() -> None:
+    found = find_features("Missiles hit the Belgorod Military Institute, the governor said.")
+    assert found["Belgorod"].place == BELGOROD
+    found = find_features("Troops in the Kursk region shelled Zelyony Lug overnight.")
+    assert "Lug" not in found
+    found = find_features("Whether Ukraine can hold the Kursk region is unclear.")
+    assert found["Ukraine"].place == UKRAINE
