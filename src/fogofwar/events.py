@@ -425,7 +425,11 @@ def _only_tried(tok: Any, lex: EventLexicon) -> bool:
 def _only_heading(tok: Any, lex: EventLexicon) -> bool:
     """"advanced towards Pokrovsk": fighting on the way, no ground named as gained (a distance
     or an area gained, "advanced 3 km towards", is ground)."""
-    heading = any(c.dep_ == "prep" and c.lower_ in lex.directions for c in tok.children)
+    preps = [c for c in tok.children if c.dep_ == "prep"]
+    if any(p.lower_ == "within" and p.i > 0 and p.nbor(-1).lower_ == "to" for p in preps) or any(
+            p.lower_ == "to" and any(c.lower_ == "within" for c in p.children) for p in preps):
+        return True  # "pushed to within 10 km of the city": the distance left, not ground gained
+    heading = any(p.lower_ in lex.directions for p in preps)
     gained = any(t.like_num for t in tok.subtree)
     return heading and not gained
 

@@ -253,3 +253,10 @@ def test_a_named_group_of_forces_is_its_army() -> None:
                    [("Vovchansk", kharkiv, "point")])
     assert taken.actor1.side == "RU"
     assert taken.sub_event_type == "Non-state actor overtakes territory"  # not the Ukrainian state retaking
+
+
+def test_pushing_to_within_a_distance_is_no_ground_taken_and_armour_left_behind_a_clash() -> None:
+    (pushed,) = run("Russian troops pushed to within 8 km of Yelets, the army said.", [("Yelets", YELETS, "near")])
+    assert pushed.sub_event_type == "Armed clash"
+    (left,) = run("Ukrainian units have left behind 14 armoured vehicles near Yelets.", [("Yelets", YELETS, "near")])
+    assert (left.event_type, left.sub_event_type) == ("Battles", "Armed clash")
