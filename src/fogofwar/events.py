@@ -198,6 +198,7 @@ def _raw_cues(sent: Any, lex: EventLexicon, place_spans: Sequence[tuple[int, int
 
 
 _VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence"})
+_SUPPORT = frozenset({"support", "back", "cover", "help", "assistance", "aid"})
 
 
 def _names_a_thing(tok: Any, lex: EventLexicon) -> bool:
@@ -205,8 +206,14 @@ def _names_a_thing(tok: Any, lex: EventLexicon) -> bool:
     name of a thing (its head is no cue itself, as "strikes" is in "artillery strikes"). Words of
     evacuation keep their sense in "evacuation trains"."""
     head = tok.head
-    return (tok.dep_ in ("compound", "amod") and head is not tok and head.pos_ == "NOUN"
-            and not lex.noun_pattern.fullmatch(head.lower_) and head.lemma_.lower() not in lex.verbs)
+    if (tok.dep_ in ("compound", "amod") and head is not tok and head.pos_ == "NOUN"
+            and not lex.noun_pattern.fullmatch(head.lower_) and head.lemma_.lower() not in lex.verbs):
+        return True
+    # "with support from aviation and artillery": the means of another event, not one itself
+    top = tok
+    while top.dep_ == "conj" and top.head is not top:
+        top = top.head
+    return top.dep_ == "pobj" and top.head.head.lemma_.lower() in _SUPPORT
 
 
 def _verb_counts(tok: Any, lemma: str, lex: EventLexicon, place_spans: Sequence[tuple[int, int]]) -> bool:
@@ -840,7 +847,7 @@ def _retold(found: list[tuple[Event, bool]], text: str) -> list[Event]:
         sub = e.sub_event_type if e.event_type == "Battles" else None  # a taking is no clash retold
         # a battle's telling is its claimant's own (who holds what is what sides dispute)
         key = (paragraph, e.event_type, sub, where, e.date, e.flags, e.claim_ids if sub else ())
-        if not own_place and ((where is not None and key in told)
+        if not own_place and not _another(e, text) and ((where is not None and key in told)
                               or (definite and not e.flags and e.event_type in types)):
             continue
         told.add(key)
@@ -848,6 +855,14 @@ def _retold(found: list[tuple[Event, bool]], text: str) -> list[Event]:
             types.add(e.event_type)
         out.append(e)
     return out
+
+
+_ANOTHER = re.compile(r"\b(?:also|another|other|second|third|separate(?:ly)?|again)\b", re.I)
+
+
+def _another(e: Event, text: str) -> bool:
+    """"Bombs also fell on four other locations": words that tell a further event, not a retelling."""
+    return bool(_ANOTHER.search(text, e.evidence.start, e.evidence.end))
 
 
 _SENTENCE_END = re.compile(r"[.!?:;\"”’)]\s*$")

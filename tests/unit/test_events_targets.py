@@ -260,3 +260,12 @@ def test_pushing_to_within_a_distance_is_no_ground_taken_and_armour_left_behind_
     assert pushed.sub_event_type == "Armed clash"
     (left,) = run("Ukrainian units have left behind 14 armoured vehicles near Yelets.", [("Yelets", YELETS, "near")])
     assert (left.event_type, left.sub_event_type) == ("Battles", "Armed clash")
+
+
+def test_fire_support_is_a_means_and_also_tells_a_further_event() -> None:
+    found = run("Units of the Zapad group, with support from aviation and artillery, repelled two attacks near Yelets.",
+                [("Yelets", YELETS, "near")])
+    assert [(e.event_type, e.sub_event_type) for e in found] == [("Battles", "Armed clash")]
+    text = "A glide bomb hit a shop in Yelets at noon. Bombs also fell on two other streets of the town."
+    found = [e for e in run(text, [("Yelets", YELETS, "point")]) if not e.flags]
+    assert any("also fell" in e.evidence.text for e in found) and len(found) == 2
