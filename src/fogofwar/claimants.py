@@ -16,7 +16,7 @@ from typing import Any
 
 __all__ = ["ClaimLexicon", "Context", "Entry", "lexicon", "ents", "fold", "registry_entry", "side_from_words",
            "kind_from_words", "role_of", "name_descriptions", "side_from_places", "display_name", "name_phrase",
-           "earlier_mention", "header_author"]
+           "earlier_mention", "header_author", "voice_side"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +51,8 @@ class ClaimLexicon:
     # head nouns a definite description ("the ministry") refers back to a fuller mention by, longest first
     anaphor_heads: tuple[tuple[str, ...], ...] = ()
     impersonal_sources: frozenset[str] = frozenset()  # "according to preliminary data": no one named
+    enemy_words: frozenset[str] = frozenset()  # "the enemy's own channels": the side opposite the author's
+    media_objects: frozenset[str] = frozenset()  # "posted photos": what a post shows, not what it says
     person_titles: frozenset[str] = frozenset()  # "the governor" is one person, whom "he" can continue
 
 
@@ -78,6 +80,7 @@ def lexicon() -> ClaimLexicon:
         local_words=_words_pattern(raw["local_words"]), side_cues_map=dict(raw["side_cues"]),
         anaphor_heads=tuple(tuple(h.split()) for h in sorted(raw["anaphor_heads"], key=lambda h: -len(h.split()))),
         impersonal_sources=frozenset(raw["impersonal_sources"]), person_titles=frozenset(raw["person_titles"]),
+        enemy_words=frozenset(raw["enemy_words"]), media_objects=frozenset(raw["media_objects"]),
         side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
             re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I))
 
@@ -197,6 +200,7 @@ class Context:
     places: tuple[tuple[int, int, str], ...]  # (start, end, ISO country) of resolved place mentions
     text: str = ""  # the article's text (the parsed Doc's, read once)
     author: Any = None  # the Span naming the body whose own post the article is (see header_author)
+    voice: str = "unknown"  # the side the article speaks for as "we" (see voice_side)
 
 
 def name_descriptions(doc: Any) -> dict[str, list[Any]]:
@@ -315,6 +319,27 @@ def earlier_mention(description: Any, lex: ClaimLexicon) -> Any:
 
 _FIRST_PERSON = re.compile(r"\b(?:we|We|our|Our|us)\b")
 _HEADER_SEPARATORS = frozenset({":", "|", "–", "—"})
+_QUOTED = re.compile(r"“[^”]*”|«[^»]*»|\"[^\"\n]*\"")
+
+
+def _unquoted(text: str) -> str:
+    """The text with quoted words blanked out (offsets kept)."""
+    return _QUOTED.sub(lambda m: " " * len(m.group()), text)
+
+
+def voice_side(text: str, lex: ClaimLexicon) -> str:
+    """The side an article speaks for when it speaks as "we" ("our lads went forward", "we lost two
+    vehicles") and names only the other side in the third person ("the Russian ministry's fairy
+    tales", "Kyiv has boasted"): the side it does not name. Unknown when it names both sides or
+    neither, or never says "we" outside quotes (a reporter's article names both, or speaks for none)."""
+    plain = _unquoted(text)
+    if not _FIRST_PERSON.search(plain):
+        return "unknown"
+    named = {lex.side_cues_map[fold(m.group())] for m in lex.side_words.finditer(plain)
+             if not re.search(r"\b(?:our|my)[ \t]+(?:\w+[ \t]+)?$", plain[max(0, m.start() - 30):m.start()], re.I)}
+    if len(named) != 1:
+        return "unknown"
+    return {"RU": "UA", "UA": "RU"}.get(named.pop(), "unknown")
 
 
 def header_author(doc: Any, lex: ClaimLexicon) -> Any:
@@ -325,8 +350,7 @@ def header_author(doc: Any, lex: ClaimLexicon) -> Any:
     text = doc.text
     line_end = text.find("\n")
     line_end = len(text) if line_end < 0 else line_end
-    unquoted = re.sub(r"“[^”]*”|«[^»]*»|\"[^\"]*\"", "", text[line_end:])
-    if not _FIRST_PERSON.search(unquoted):
+    if not _FIRST_PERSON.search(_unquoted(text[line_end:])):
         return None
     line = [t for t in doc if t.idx < line_end and not t.is_space]
     if len(line) < 2:

@@ -24,7 +24,8 @@ from typing import Any
 
 from . import dates, places as places_mod
 from .claimants import (ClaimLexicon, Context, display_name, earlier_mention, fold, header_author, kind_from_words,
-                        lexicon, name_descriptions, registry_entry, role_of, side_from_places, side_from_words)
+                        lexicon, name_descriptions, registry_entry, role_of, side_from_places, side_from_words,
+                        voice_side)
 from .records import Article, Claim, Claimant, DateValue, Evidence, PlaceMention, Quantity, Versions
 
 __all__ = ["find_claims", "lexicon", "ClaimLexicon"]
@@ -189,7 +190,8 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         if lemma in lex.outlet_verbs:
             via = _outlet(tok)
         stance = "denies" if lemma in lex.deny else "asserts"
-        words = (tok.idx, tok.idx + len(tok)) if how == "shared" else None
+        # "..., adding": the verb is its words, unless what it hangs on says nothing ("posted photos and wrote")
+        words = (tok.idx, tok.idx + len(tok)) if how == "shared" and not _media_post(tok.head, lex) else None
         yield _Attribution(tok, _phrase(subj), lex.cues[lemma], stance, via, scope=_scope(subj), how=how,
                            words=words, **where)
 
@@ -266,6 +268,32 @@ def _side_of_local(attr: _Attribution, ctx: Context) -> str:
     return side
 
 
+def _side_of_voice(subject: Any, lex: ClaimLexicon, ctx: Context) -> str:
+    """Sources the article calls its own ("my sources", "our lads report") speak for the side it speaks
+    for: the body whose post it is, else the side of its "we" (see voice_side); "the enemy's channels"
+    for the other one."""
+    words = {t.lower_ for t in subject}
+    own = ctx.voice
+    if ctx.author is not None:
+        own = registry_side = side_from_words(ctx.author.text, lex)
+        if registry_side == "unknown":
+            own = side_from_places(ctx.author.start_char, ctx.author.end_char, ctx)
+    if words & {"my", "our"}:
+        return own
+    if words & lex.enemy_words:
+        return {"RU": "UA", "UA": "RU"}.get(own, "unknown")
+    return "unknown"
+
+
+def _third_country(subject: Any, ctx: Context) -> bool:
+    """The claimant's words begin with a place in a country outside the war: the country itself or its
+    body ("Hungary", "Poland's armed forces"), not someone who is only there ("a pensioner in Oslo")."""
+    words = [t for t in subject if t.lower_ not in ("the", "a", "an")]
+    first = words[0].idx if words else subject.start_char
+    countries = {c for s, e, c in ctx.places if s == first and e <= subject.end_char}
+    return bool(countries) and not countries & {"RU", "UA"}
+
+
 def _side_from_references(attr: _Attribution, lex: ClaimLexicon, ctx: Context) -> str:
     """A claimant whose own clause names a body met before ("who coordinates the network's work"):
     what the article says of that body ("the Relief Network, an independent humanitarian group")."""
@@ -302,10 +330,14 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: C
     side = "unknown"
     if official:
         side = side_from_places(attr.scope[0], attr.scope[1], ctx)
+        if side == "unknown" and _third_country(subject, ctx):
+            side = "third_party"  # "The United Arab Emirates said", "Poland's armed forces said"
         if side == "unknown" and lex.local_words.search(scope_text):
             side = _side_of_local(attr, ctx)
     if side == "unknown":
         side = _side_from_references(attr, lex, ctx)
+    if side == "unknown":
+        side = _side_of_voice(subject, lex, ctx)
     name_key = claimant.name.split()[-1].casefold() if claimant.name and _named(subject) else ""
     if any(head[-1] == name_key for head in lex.anaphor_heads):
         name_key = ""  # "the emergencies ministry" tagged as a name: a common noun, not the foreign ministry's
@@ -333,6 +365,7 @@ class _Seen:
     claimant: Claimant
     singular: bool
     person: bool  # one person, named or not: what "he" and "she" can stand for
+    scope: str = ""  # its words with their clauses ("a spokesman ..., who gave his name only as Serhiy,")
 
 
 def _seen(attr: _Attribution, claimant: Claimant) -> _Seen:
@@ -340,7 +373,10 @@ def _seen(attr: _Attribution, claimant: Claimant) -> _Seen:
     person = claimant.kind in _SPEAKERS or any(t.ent_type_ == "PERSON" for t in attr.claimant) or (
         singular and claimant.kind == "anonymous") or attr.claimant.root.lower_ in ("he", "she") or (
         singular and attr.claimant.root.lower_ in lexicon().person_titles)
-    return _Seen(claimant, singular, person)
+    # a body the registry knows is never "he" or "she", whatever the tagger made of its name ("what Kyiv claims")
+    body = claimant.registry_id is not None and claimant.kind in _BODIES
+    offset = attr.sentence_span[0]
+    return _Seen(claimant, singular, person and not body, attr.sentence[attr.scope[0] - offset:attr.scope[1] - offset])
 
 
 def _claimant(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: list[_Seen],
@@ -451,9 +487,16 @@ def _pronoun_antecedent(word: Any, attr: _Attribution, article: Article, lex: Cl
         if previous is not None:
             body = _claimant_of(dataclasses.replace(attr, claimant=_phrase(previous), words=None),
                                 article, lex, seen, ctx)
-            if body is not None and body.kind in _BODIES:
+            if body is not None and body.kind in _BODIES and _names_a_body(previous, lex):
                 return body
     return _last_fitting(pronoun, seen)
+
+
+def _names_a_body(token: Any, lex: ClaimLexicon) -> bool:
+    """"The ministry", "Rosatom", "Ukraine": a noun that is itself a body, not a thing described by one
+    ("the death toll from the strike on the military institute")."""
+    return token.pos_ == "PROPN" or token.ent_type_ in ("ORG", "GPE", "NORP") or \
+        dict(lex.kind_cues).get(token.lower_) in _BODIES
 
 
 def _last_fitting(pronoun: str, seen: list[_Seen]) -> Claimant | None:
@@ -496,6 +539,11 @@ def _same_name(claimant: Claimant, seen: list[_Seen]) -> Claimant:
                 kind=previous.kind if claimant.kind in ("unknown", "person") or previous.kind in _SPEAKERS
                 else claimant.kind,
                 role=claimant.role or previous.role)
+        unnamed = previous.kind not in ("person", "blogger")  # described, not named: "a spokesman for ..."
+        if surname and unnamed and item.person and re.search(rf"\b{re.escape(surname)}\b", item.scope.casefold()):
+            # "a spokesman ..., who gave his name only as Serhiy" and later "Serhiy said": the same person
+            return dataclasses.replace(claimant, side=claimant.side if claimant.side != "unknown" else previous.side,
+                                       role=claimant.role or previous.role or previous.name)
     return claimant
 
 
@@ -530,7 +578,7 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
     ctx = Context(descriptions=name_descriptions(doc), places=tuple(
         (m.evidence.start, m.evidence.end, m.place.country) for m in places
         if m.place is not None and m.place.country and m.kind != "demonym"), text=article.text,
-        author=header_author(doc, lex))
+        author=header_author(doc, lex), voice=voice_side(article.text, lex))
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version)
     seen: list[_Seen] = []
     out: list[Claim] = []
@@ -575,12 +623,33 @@ def _one_per_statement(found: list[tuple[_Attribution, Claimant]]) -> list[tuple
         for m, (outer, outer_claimant) in enumerate(found):
             if m == n or n in drop or m in drop or outer.cue_token not in inner.cue_token.ancestors:
                 continue
-            pronoun = inner.claimant.root.pos_ == "PRON" and inner_claimant.name == outer_claimant.name
+            # "He added X, and he said Y": two statements side by side, not one inside the other
+            pronoun = inner.claimant.root.pos_ == "PRON" and inner_claimant.name == outer_claimant.name and not (
+                inner.cue_token.dep_ == "conj" and inner.cue_token.head.i == outer.cue_token.i)
             clause = inner.how == "shared" and inner.cue_token.head.i != outer.cue_token.i
             if pronoun or clause:
                 specific = outer.cue == "other" and inner.cue != "other"
                 drop.add(m if pronoun and (specific or _shows_a_thing(outer.cue_token)) else n)
-    return [f for n, f in enumerate(found) if n not in drop]
+    kept = []
+    for n, (attr, claimant) in enumerate(found):
+        if n in drop:
+            continue
+        if _media_post(attr.cue_token, lexicon()):
+            joined = [f for f in found if f[0].how == "shared" and f[0].cue_token.dep_ == "conj"
+                      and f[0].cue_token.head.i == attr.cue_token.i]
+            if not joined:
+                continue  # "Residents posted videos of a fireball": shown, not said
+            drop.update(m for m, f in enumerate(found) if f in joined)
+            attr = dataclasses.replace(attr, cue=joined[0][0].cue, stance=joined[0][0].stance)
+        kept.append((n, (attr, claimant)))
+    return [f for n, f in kept if n not in drop]
+
+
+def _media_post(verb: Any, lex: ClaimLexicon) -> bool:
+    """"Posted photos of the freed men": a post that shows, and says nothing itself."""
+    return _cue_lemma(verb, lex) is not None and any(
+        c.dep_ == "dobj" and c.lemma_.lower() in lex.media_objects for c in verb.children) and not any(
+        c.dep_ in ("ccomp", "xcomp") for c in verb.children)
 
 
 def _shows_a_thing(verb: Any) -> bool:

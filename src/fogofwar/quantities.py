@@ -114,7 +114,8 @@ def lexicon() -> Lexicon:
     nq = raw["not_quantity"]
     words = {name: frozenset(w.lower() for w in raw[name]) for name in (
         "modifiers", "noun_stops", "person_units", "referent_any", "definite_blockers", "change_verbs",
-        "fraction_tails", "fraction_blockers", "personal_units", "locative_qualifiers", "place_nouns")}
+        "fraction_tails", "fraction_blockers", "personal_units", "locative_qualifiers", "place_nouns",
+        "particle_verbs")}
     words |= {name: frozenset(w.lower() for w in nq[name])
               for name in ("time_nouns", "months", "abbreviations", "year_before")}
     return Lexicon(
@@ -481,14 +482,17 @@ def _single(c: _Core, text: str, lex: Lexicon) -> _Figure:
         start, value = c.start, c.value
         end, unit, factor = _unit_after(c.end, text, lex)
     qual = lex.re_qualifier.search(text, max(0, start - 40), start)
+    if qual is not None and _word_before(text, qual.start()) in lex.words["particle_verbs"]:
+        qual = None  # "handed over 76": a particle of the verb
     qualifier = lex.qualifiers[" ".join(qual.group().lower().split())] if qual else "exact"
     if c.kind == "vague":  # "dozens", "several hundred": their own bounds, whatever precedes them
         return _Figure(start=c.start, end=end, core_start=c.start, core_end=c.end, qualifier="vague",
                        low=c.low, best=None, high=c.high, spelled=True, unit=unit)
     if c.kind == "approx" and qualifier == "exact":
         qualifier = "approximately"  # "a dozen"
-    low, best, high = _values(qualifier, value * factor)
     relative = c.kind in ("fraction", "multiple")
+    # a factor stated plainly ("twice as many", "the same number") is a best value, not exact bounds
+    low, best, high = _values("approximately" if relative and qualifier == "exact" else qualifier, value * factor)
     return _Figure(start=qual.start() if qual else start, end=end, core_start=c.start, core_end=c.end,
                    qualifier="relative" if relative else qualifier, low=low, best=best, high=high,
                    spelled=c.kind != "digits", unit=unit, relative=relative,
@@ -581,6 +585,9 @@ def _type(fig: _Figure, ctx: _Context, done: list[_Figure], next_start: int) -> 
     """Give a figure its unit, or drop it when it turns out not to be a quantity."""
     if fig.unit is not None or fig.relative:
         return fig
+    part = _partitive(ctx, fig, done)
+    if part is not None:
+        return replace(fig, unit=part, inherited=True)
     noun, how = _counted_noun(ctx, fig)
     if how == "skip":
         return None
@@ -597,6 +604,27 @@ def _type(fig: _Figure, ctx: _Context, done: list[_Figure], next_start: int) -> 
         value = fig.low if fig.low is not None else fig.high  # "144 drones over eight regions": a preposition
         fig = replace(fig, start=fig.core_start, qualifier="exact", low=value, best=value, high=value)
     return replace(fig, unit=unit, inherited=inherited, bare=how == "bare")
+
+
+_PART_BEFORE = re.compile(r"(?<![\w-])(?:of|among)\s+(?:them|those|these)\s*,?\s*$", re.I)
+_PART_AFTER = re.compile(r"\s+(?:out\s+)?of\s+(?:them|those|these|whom)(?![\w-])", re.I)
+
+
+def _partitive(ctx: _Context, fig: _Figure, done: list[_Figure]) -> str | None:
+    """A part of something named: "102 of the missiles" -> missiles; "115 of them", "Of those, 20 were
+    shot down" -> the unit of the last figure counted before it in its paragraph ("144 drones"). One
+    of them is left to the pronoun rule ("one of them" is rarely a count)."""
+    text = ctx.text
+    of = _OF.match(text, fig.core_end)
+    if of is not None and of.group().split()[-1].lower() != "of":  # a determiner: "of the missiles"
+        noun = ctx.lex.re_noun.match(text, of.end())
+        if noun is not None:
+            return ctx.lex.noun_units[" ".join(noun.group().lower().split())]
+    sent = ctx.sentence(fig.start)
+    if fig.best == 1 or not (_PART_AFTER.match(text, fig.core_end) or _PART_BEFORE.search(text, sent[0], fig.start)):
+        return None
+    counted = [f for f in done if not f.relative and f.unit not in (None, "count") and "\n" not in text[f.end:fig.start]]
+    return counted[-1].unit if counted else None
 
 
 def _pronoun(fig: _Figure, ctx: _Context, how: str, unit: str, next_start: int) -> bool:
@@ -691,6 +719,9 @@ def _referent(fig: _Figure, ctx: _Context, figures: list[_Figure]) -> _Figure | 
             return direct  # "less than half of the 1,263 square kilometres claimed"
         word, _ = _word_after(text, of.end())
         unit = _hint(word, lex) if word[:1].isalnum() else "any"  # "less than a third of that."
+        if unit is None:  # "the same number of Ukrainian soldiers": a counted noun after its adjectives
+            ahead = re.findall(r"[^\W\d_][\w'’-]*", text[of.end():of.end() + 60])[:3]
+            unit = next((lex.noun_units[w.lower()] for w in ahead if w.lower() in lex.noun_units), None)
         if unit is None:
             return None  # "half of August"
     else:

@@ -304,3 +304,65 @@ def test_posting_is_writing_and_acknowledging_is_confirming() -> None:
     text = ("Governor Ivan Fedorov posted that the bridge near Orikhiv was closed. He acknowledged that two "
             "trucks had been hit.")
     assert [cue for _s, _side, cue in who(run(text))] == ["wrote", "confirmed"]
+
+
+def test_she_skips_a_government_the_tagger_took_for_a_person() -> None:
+    text = ("A researcher at a Nordic institute, who requested anonymity, put the area at less than half of what "
+            "Kyiv claims. The rest, she argued, is contested ground.")
+    found = run(text)
+    assert found[0].claimant.kind == "anonymous"
+    assert who(found)[-1] == ("she", "third_party", "argued")
+    assert found[-1].claimant.name == found[0].claimant.name
+
+
+def test_a_body_of_a_country_outside_the_war_is_a_third_party() -> None:
+    text = "Norway's armed forces said they had scrambled two jets. Hungary said it would send no weapons."
+    found = run(text, places=[place(text, "Norway", "NO"), place(text, "Hungary", "HU")])
+    assert [(c.claimant.evidence.text, c.claimant.side) for c in found] == [
+        ("Norway's armed forces", "third_party"), ("Hungary", "third_party")]
+    # a private person in such a country is no side at all
+    text = "A pensioner in Oslo said the news had frightened her."
+    assert run(text, places=[place(text, "Oslo", "NO")])[0].claimant.side == "unknown"
+
+
+def test_two_statements_side_by_side_are_two_claims() -> None:
+    text = ("Strikes hit a depot in Lutsk, Governor Ivan Fedorov wrote. He added that the fire was out, and he said "
+            "those responsible would answer for it.")
+    assert [(s, cue) for s, _side, cue in who(run(text))] == [
+        ("Governor Ivan Fedorov", "wrote"), ("He", "other"), ("he", "said")]
+
+
+def test_sources_a_first_person_post_calls_its_own_speak_for_its_side() -> None:
+    # the post names only Russia in the third person and speaks as "we": its sources are Ukrainian
+    text = ("STEPPE NOTES | from the front\n\nThe Russian ministry claims we lost a whole company. According to "
+            "our people, we lost four men. The enemy's channels are writing about a rout, but my sources say "
+            "the line held.")
+    sides = {s: side for s, side, _cue in who(run(text))}
+    assert (sides["our people"], sides["my sources"], sides["The enemy's channels"]) == ("UA", "UA", "RU")
+
+
+def test_a_first_person_text_naming_both_sides_gives_its_sources_no_side() -> None:
+    text = ("By our correspondent\n\nRussian and Ukrainian officials disagree. According to our sources, "
+            "the line held.")
+    assert who(run(text))[-1] == ("our sources", "unknown", "according_to")
+
+
+def test_posting_photos_says_nothing_unless_a_joined_cue_does() -> None:
+    assert run("Residents posted videos of a fireball over the depot.") == []
+    found = run("President Volodymyr Zelenskiy posted photos of the freed men and wrote that they were home.")
+    assert [(c.claimant.evidence.text, c.cue) for c in found] == [("President Volodymyr Zelenskiy", "wrote")]
+
+
+def test_a_person_named_in_an_earlier_claimants_clause_keeps_its_side() -> None:
+    text = ("A spokesman for a Ukrainian brigade near Kupiansk, who gave his name only as Taras, told the agency "
+            "that the bridge still stood. Later Taras said that 300 civilians remained. He added that water was "
+            "short.")
+    assert [(s, side) for s, side, _cue in who(run(text))] == [
+        ("A spokesman for a Ukrainian brigade near Kupiansk", "UA"), ("Taras", "UA"), ("He", "UA")]
+
+
+def test_it_does_not_stand_for_a_figure_the_sentence_before_was_about() -> None:
+    text = ("The death toll from the strike on the military academy in Kremenchuk has risen to 12, according to "
+            "the Poltava regional administration. The number of injured stands at 40, it said.")
+    found = run(text, places=[place(text, "Kremenchuk", "UA"), place(text, "Poltava", "UA")])
+    assert who(found) == [("the Poltava regional administration", "UA", "according_to"), ("it", "UA", "said")]

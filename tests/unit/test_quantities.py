@@ -297,3 +297,42 @@ def test_seed_figures() -> None:
     assert values(found["more than 8%"]) == ("percent", "more_than", 8, None, None)
     assert found["four"].unit == "airfields"
     assert not {"2022", "34", "Su-34"} & set(found)
+
+
+# --- parts of something counted, and factors of another figure ------------------------------------
+
+
+def test_a_part_of_named_things_counts_those_things() -> None:
+    found = by_text("The air force said crews downed 41 of the missiles and 33 of the drones over the west.")
+    assert values(found["41"]) == ("missiles", "exact", 41, 41, 41)
+    assert values(found["33"]) == ("drones", "exact", 33, 33, 33)
+
+
+def test_a_part_of_them_counts_what_the_figure_before_counted() -> None:
+    found = by_text("The number of injured in Pavlohrad has risen to nine. Four of them remain in hospital.")
+    assert values(found["Four"]) == ("injured", "exact", 4, 4, 4)
+    found = by_text("The ministry said it destroyed 87 Ukrainian drones overnight. Of those, 31 were shot down "
+                    "over Kursk region and 12 over Oryol region.")
+    assert values(found["31"])[:2] == ("drones", "exact") and found["12"].unit == "drones"
+    found = by_text("Kyiv says it has captured hundreds of Russian troops. Last month 64 of them were swapped.")
+    assert found["64"].unit == "prisoners"
+
+
+def test_one_of_them_and_a_part_with_nothing_counted_before_are_no_quantities() -> None:
+    assert "One" not in by_text("Officials said 12 drones were launched. One of them fell on a school.")
+    assert "Two" not in by_text("Two of them said the road was closed.")
+
+
+def test_the_same_number_is_a_factor_of_one() -> None:
+    found = by_text("Russia handed over 76 prisoners of war and received the same number of Russian servicemen.")
+    assert values(found["the same number"]) == ("prisoners", "relative", None, 1, None)
+    assert found["the same number"].relative_to == "76"
+    found = by_text("Shells hit 30 homes in Vovchansk, twice as many as in Kupiansk.")
+    assert values(found["twice"]) == ("count", "relative", None, 2, None)
+
+
+def test_a_share_of_what_someone_claims_is_a_share_of_their_figure() -> None:
+    found = by_text("Kyiv says its troops hold 640 square kilometres. Analysts put the area at less than half of "
+                    "what Kyiv claims.")
+    assert values(found["less than half"]) == ("km2", "relative", None, None, 0.5)
+    assert found["less than half"].relative_to == "640 square kilometres"
