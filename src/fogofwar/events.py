@@ -94,6 +94,8 @@ class EventLexicon:
     background: dict[str, str]  # cues that name one past happening ("the full-scale invasion"): its date
     attempts: frozenset[str]  # "tried to break through": ground only tried for
     directions: frozenset[str]  # "advanced towards the city": heading for ground, not taking it
+    negating_subjects: frozenset[str]  # "nobody ordered a retreat"
+    not_with_prep: dict[str, dict[str, frozenset[str]]]  # "left without electricity": verb, prep, objects
 
 
 @functools.cache
@@ -129,7 +131,10 @@ def lexicon() -> EventLexicon:
                                        r["captives"], r["subject"], r["refine"])
                            for r in raw["object_types"]["rules"]),
         background=dict(flags["background"]), attempts=frozenset(raw["attempts"]["words"]),
-        directions=frozenset(raw["directions"]["words"]))
+        directions=frozenset(raw["directions"]["words"]),
+        negating_subjects=frozenset(flags["negating_subjects"]),
+        not_with_prep={k: {p: frozenset(o) for p, o in v.items()} for k, v in raw["not_with_prep"].items()
+                       if not k.startswith("_")})
 
 
 def _words(words: list[str]) -> re.Pattern[str]:
@@ -189,8 +194,7 @@ def _raw_cues(sent: Any, lex: EventLexicon, place_spans: Sequence[tuple[int, int
         phrase = next((p for p in (m.group(0), m.group(0)[:-1], m.group(0)[:-2]) if p in lex.nouns), None)
         start = sent.start_char + m.start()
         span = sent.doc.char_span(start, sent.start_char + m.end(), alignment_mode="expand")
-        if phrase is None or span is None or span.root.i in taken or (
-                lex.nouns[phrase][0] in _VIOLENT_TYPES and _names_a_thing(span.root, lex)):
+        if phrase is None or span is None or span.root.i in taken or _names_a_thing(span.root, lex):
             continue
         taken.add(span.root.i)
         found.append(_Cue(span.root, phrase, *lex.nouns[phrase]))
@@ -199,15 +203,18 @@ def _raw_cues(sent: Any, lex: EventLexicon, place_spans: Sequence[tuple[int, int
 
 _VIOLENT_TYPES = frozenset({"Battles", "Explosions/Remote violence"})
 _SUPPORT = frozenset({"support", "back", "cover", "help", "assistance", "aid"})
+# "evacuation trains kept departing", "the evacuation zone was widened": things that carry the event on
+_CARRIERS = frozenset({"train", "bus", "convoy", "column", "flight", "corridor", "route", "zone", "order", "regime"})
 
 
 def _names_a_thing(tok: Any, lex: EventLexicon) -> bool:
-    """"armoured fighting vehicles", "artillery shells": a word of fighting that only qualifies the
-    name of a thing (its head is no cue itself, as "strikes" is in "artillery strikes"). Words of
-    evacuation keep their sense in "evacuation trains"."""
+    """"armoured fighting vehicles", "emergency services": a cue word that only qualifies the name
+    of a thing (its head is no cue itself, as "strikes" is in "artillery strikes", nor a thing that
+    carries the event on, as in "evacuation trains")."""
     head = tok.head
     if (tok.dep_ in ("compound", "amod") and head is not tok and head.pos_ == "NOUN"
-            and not lex.noun_pattern.fullmatch(head.lower_) and head.lemma_.lower() not in lex.verbs):
+            and not lex.noun_pattern.fullmatch(head.lower_) and head.lemma_.lower() not in lex.verbs
+            and head.lemma_.lower() not in _CARRIERS):
         return True
     # "with support from aviation and artillery": the means of another event, not one itself
     top = tok
@@ -221,6 +228,10 @@ def _verb_counts(tok: Any, lemma: str, lex: EventLexicon, place_spans: Sequence[
     such a verb needs is its direct object (or passive subject), never a place it happens in."""
     if tok.dep_ == "amod":
         return False  # "the surrounding villages": a participle that only describes
+    barred = lex.not_with_prep.get(lemma, {})
+    if any(c.dep_ == "prep" and g.dep_ == "pobj" and g.lemma_.lower() in barred.get(c.lower_, ())
+           for c in tok.children for g in c.children):
+        return False  # "left without electricity"
     particles = lex.particles.get(lemma)
     if particles and not any(c.lower_ in particles for c in tok.children if c.dep_ in ("prt", "advmod", "prep")):
         return False
@@ -678,7 +689,8 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon, published: st
     if (any(c.dep_ == "neg" for t in around for c in t.children)
             or any(t.lemma_.lower() in lex.negating for t in chain[1:])
             or any(d.dep_ == "det" and d.lower_ == "no" for c in (tok, *_objects(pred), *_subjects(pred))
-                   for d in c.children)):
+                   for d in c.children)
+            or any(c.lower_ in lex.negating_subjects for c in _subjects(pred))):
         flags.append("negated")
     if (any(c.dep_ == "aux" and c.lower_ in lex.future_aux for t in around for c in t.children)
             or any(t.lemma_.lower() in lex.future for t in [*governors[1:], *chain[1:]])

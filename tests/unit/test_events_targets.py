@@ -269,3 +269,14 @@ def test_fire_support_is_a_means_and_also_tells_a_further_event() -> None:
     text = "A glide bomb hit a shop in Yelets at noon. Bombs also fell on two other streets of the town."
     found = [e for e in run(text, [("Yelets", YELETS, "point")]) if not e.flags]
     assert any("also fell" in e.evidence.text for e in found) and len(found) == 2
+
+
+def test_services_and_supplies_are_no_events_and_nobody_negates() -> None:
+    text = ("Emergency services are working at the scene in Yelets. After the strike two streets of Yelets "
+            "were left without electricity.")
+    found = [e for e in run(text, [("Yelets", YELETS, "point")]) if e.event_type == "Strategic developments"]
+    assert found == []
+    (leave,) = run("Residents of Yelets should leave without delay, the mayor said.", [("Yelets", YELETS, "point")])
+    assert leave.sub_event_type == "Other" and "future" in leave.flags
+    (nobody,) = run("Nobody ordered an evacuation of Yelets, the mayor said.", [("Yelets", YELETS, "point")])
+    assert "negated" in nobody.flags
