@@ -9,7 +9,9 @@ event when
 - their places are within the radius of the less precise of the two (``RADIUS_KM``), or
   either is only a region (the block already holds one region);
 - their attackers agree: for anything but a battle, the sides of ``actor1`` are equal
-  when both are known (in a battle both sides fight, so the order of actors is free).
+  when both are known (in a battle both sides fight, so the order of actors is free);
+- their article does not tell one of them as another event ("in a separate attack",
+  "bombs also fell on other streets").
 
 Precise reports (a day and a settlement) are clustered first, greedily in a fixed order,
 each joining the closest cluster it is compatible with in full (complete linkage: a
@@ -104,8 +106,14 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
+_ANOTHER = re.compile(r"\b(?:also|another|other|second|separate(?:ly)?)\b", re.I)
+
+
 def _why_not(a: _Report, b: _Report) -> str | None:
     """None when two reports can be the same event, else the reason they cannot."""
+    if a.event.evidence.article_id == b.event.evidence.article_id and any(
+            _ANOTHER.search(r.event.evidence.text) for r in (a, b)):
+        return "its article tells it as another event ('a separate attack', 'bombs also fell')"
     if a.event.sub_event_type == "Other" and not (a.origin == b.origin and _same_words(a, b)):
         return "'Other' is a catch-all: only copies of one sentence are one event"
     if a.first and b.first and a.last and b.last:

@@ -135,3 +135,14 @@ def test_the_day_index_finds_what_checking_every_event_finds(monkeypatch: pytest
         assert indexed == every
         merged_rounds += any(len(ids) > 1 for ids in indexed)
     assert merged_rounds >= 10  # the blocks did merge reports: the comparison is not vacuous
+
+
+def test_a_strike_its_own_article_tells_as_another_never_merges_with_the_first() -> None:
+    first = event("A", text="a glide bomb hit a school in Lipovka")
+    other = event("A", text="in a separate attack, a drone hit a shed in Lipovka")
+    also = event("A", text="bombs also fell on two other streets")
+    assert groups([(first, "A"), (other, "A"), (also, "A")]) == {frozenset({first.id}), frozenset({other.id}),
+                                                                  frozenset({also.id})}
+    # another outlet's telling of the same strike still merges with the first
+    retold = event("B", text="a guided bomb struck a school in Lipovka")
+    assert frozenset({first.id, retold.id}) in groups([(first, "A"), (retold, "B")])
