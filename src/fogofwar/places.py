@@ -54,6 +54,8 @@ class Lexicon:
     not_places_lower: frozenset[str]
     variants: tuple[tuple[re.Pattern[str], str], ...]
     border: re.Pattern[str]
+    contest_cues: tuple[str, ...]
+    apposition: re.Pattern[str]
     institution_heads: frozenset[str]
 
 
@@ -75,6 +77,9 @@ def lexicon() -> Lexicon:
             w for head in raw["facility_heads"] for w in head.lower().split()),
         variants=tuple((re.compile(a), b) for a, b in raw["transliteration_variants"]),
         institution_heads=low(raw["institution_heads"]),
+        contest_cues=tuple(c.lower() for c in raw["contest_cues"]),
+        apposition=re.compile(r",\s+(?:an?|the|one)\s+(?:[\w-]+\s+){0,3}?(?:%s)\b" % "|".join(
+            re.escape(w) for w in sorted(raw["settlement_words"], key=len, reverse=True)), re.IGNORECASE),
         border=re.compile(r"\b(?:%s)\s+(the\s+(?:%s))\b" % (
             "|".join(re.escape(w) for w in sorted(raw["border_cues"]["before"], key=len, reverse=True)),
             "|".join(re.escape(w) for w in raw["border_cues"]["words"])), re.IGNORECASE))
@@ -430,17 +435,24 @@ def _confident(m: _Mention) -> bool:
     return m.label in ("GPE", "LOC") or (m.candidates[0].population or 0) >= 100_000
 
 
-def _resolve(mentions: list[_Mention]) -> None:
-    """Two passes: confident mentions set the context, then every mention is ranked in it."""
+def _resolve(mentions: list[_Mention], text: str) -> None:
+    """Two passes: confident mentions set the context, then every mention is ranked in it; a
+    name the text qualifies with its division ("Veseloye, Glushkovo district") is ranked
+    among that division's candidates only."""
     ctx = _Context()
     for m in mentions:
-        if _confident(m):
+        if _confident(m) and _qualifier(m, mentions, text) is None:
             m.chosen = _rank(m, _Context())[0]
             _note(m.chosen, ctx)
     for m in mentions:
         if m.chosen is None and m.candidates:
-            m.chosen = _rank(m, ctx)[0]
-            if _far_and_small(m, ctx):
+            q = _qualifier(m, mentions, text)
+            region = q.chosen.admin1 if q is not None and q.chosen is not None else None
+            if region and not any(p.admin1 == region for p in m.candidates):
+                m.extra["unlisted"] = True  # the text's division has no place of that name
+                continue
+            m.chosen = [p for p in _rank(m, ctx) if region is None or p.admin1 == region][0]
+            if region is None and _far_and_small(m, ctx):
                 m.chosen, m.extra["unlisted"] = None, True  # placed in its region later, if the text says
             elif m.chosen.kind == "populated" and (m.label in ("GPE", "LOC") or (m.chosen.population or 0) >= 100_000):
                 _note(m.chosen, ctx)
@@ -533,11 +545,13 @@ def _qualifies_a_noun(doc: Any, text: str, end: int) -> bool:
     return span is not None and len(span) == 1 and span[0].pos_ in ("NOUN", "PROPN")
 
 
-def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon, gaz: Any) -> Iterator[_Mention]:
+def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon, gaz: Any,
+                    known: dict[str, list[Place]]) -> Iterator[_Mention]:
     """Names the gazetteer lacks but the text places: 'at Russkoye Porechnoye', 'the village of X'."""
     if doc is None:
         return
     covered = [(m.start, m.end) for m in mentions]
+    listed = sorted(m.end for m in mentions if m.kind != "demonym")  # ends of the places named so far
     for ent in doc.ents:
         if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PRODUCT", "PERSON", "NORP"):
             continue
@@ -546,9 +560,16 @@ def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon,
         words = ent.text.split()
         if not all(w[:1].isupper() for w in words) or any(w in lex.not_places for w in words):
             continue
-        if ent.label_ == "NORP" or not _placed_by_text(text, ent.start_char, ent.end_char, ent.label_, lex):
-            continue
-        region = _region_for(ent.start_char, text, mentions)
+        if known.get(ent.text):
+            continue  # a name the gazetteer knows was weighed, and dropped, as such
+        if ent.label_ == "NORP" or not (
+                _placed_by_text(text, ent.start_char, ent.end_char, ent.label_, lex)
+                or any(m.surface == ent.text and m.kind == "toponym" for m in mentions)
+                or ent.label_ != "PERSON" and any(_LIST_GAP.match(text[e:ent.start_char])
+                                                  for e in listed if e <= ent.start_char)):
+            continue  # a place where the text uses it as one: here, earlier, or in a list of places
+        listed.append(ent.end_char)
+        region = _region_for(ent.start_char, text, mentions, end=ent.end_char, surface=ent.text)
         place = gaz.division(region) if region else None
         why = (f"not in the gazetteer; the text places it in {region}" if region
                else "not in the gazetteer, and the text does not say where it is")
@@ -563,32 +584,61 @@ _STRONG_CUES = ("at", "near", "including at", "including in", "outskirts of", "v
 def _placed_by_text(text: str, start: int, end: int, label: str, lex: Lexicon) -> bool:
     """Does the text use this name as a place? A GPE/LOC/FAC entity needs a locative word before
     it ("in", "at", "near"); a name the parser calls something else needs a strong one ("at",
-    "near", "the village of") or a settlement word after it ("X village")."""
+    "near", "the village of", "fighting for"), a settlement word after it ("X village") or an
+    apposition that says what it is ("X, a tiny border hamlet")."""
     before = " ".join(_preceding(text, start).split()[-4:])
     after = _following(text, end, 1)
-    if after in lex.settlement_words:
+    if after in lex.settlement_words or lex.apposition.match(text, end):
+        return True
+    if any(before == cue or before.endswith(" " + cue) for cue in lex.contest_cues):
         return True
     if label in ("GPE", "LOC", "FAC") and before.split()[-1:] and before.split()[-1] in lex.locative_cues:
         return True
     return any(before == cue or before.endswith(" " + cue) for cue in _STRONG_CUES)
 
 
-def _region_for(pos: int, text: str, mentions: list[_Mention]) -> str | None:
+_QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s+of\s+(?:the\s+)?)$")
+# what ends a clause: a region named past it is not where a name before it lies
+_CLAUSE_BREAK = re.compile(r"[;:()]|,\s+(?:and|but|while|whereas|as|where|which|who|although|though)\b|\s[—–-]\s")
+
+
+def _qualifier(m: _Mention, mentions: list[_Mention], text: str) -> _Mention | None:
+    """The division mention right after ``m`` that says where it is: "X, Glushkovo district",
+    "X in the Kursk region", "the settlement of X of the Donetsk People's Republic"."""
+    if m.wants_division:
+        return None
+    return next((n for n in mentions if n.start > m.end and n.wants_division and n is not m
+                 and _QUALIFIER_GAP.match(text[m.end:n.start])), None)
+
+
+def _region_for(pos: int, text: str, mentions: list[_Mention], *, end: int | None = None,
+                surface: str | None = None) -> str | None:
     """The admin1 the text puts a position in, or None when the text does not say.
 
-    In order: the nearest region named before it in its sentence ("in the Kursk region,
-    including at X"); the only region its sentence names; when its sentence names no place,
+    In order: the division that qualifies the name ("X, Glushkovo district"); where the same
+    name was placed earlier in the article (one place per name and article); the nearest
+    region named before it in its sentence ("in the Kursk region, including at X"); the only
+    region its sentence names before it or in its clause; when its sentence names no place,
     the region of the place named last before it in its paragraph or the one before (a report
     names the front and then its villages); the region most of the article's places are in,
-    when it has at least twice the mentions of any other.
+    when it has at least twice the mentions of any other. Metonyms name governments, not ground.
     """
+    resolved = [m for m in mentions if m.chosen is not None and m.chosen.admin1 and m.kind != "metonym"]
+    if end is not None:
+        q = next((n for n in resolved if n.start > end and n.wants_division
+                  and _QUALIFIER_GAP.match(text[end:n.start])), None)
+        if q is not None:
+            return q.chosen.admin1
+    same_name = [m for m in resolved if surface and m.surface == surface and m.start < pos]
+    if same_name:
+        return same_name[0].chosen.admin1
     sent_start = max(text.rfind(". ", 0, pos), text.rfind("\n", 0, pos)) + 1
     sent_end = min((i for i in (text.find(". ", pos), text.find("\n", pos)) if i >= 0), default=len(text))
-    resolved = [m for m in mentions if m.chosen is not None and m.chosen.admin1]
     before = [m for m in resolved if sent_start <= m.start < pos and m.chosen.kind in ("adm1", "adm2")]
     if before:
         return max(before, key=lambda m: m.start).chosen.admin1
-    same = {m.chosen.admin1 for m in resolved if sent_start <= m.start < sent_end}
+    same = {m.chosen.admin1 for m in resolved if sent_start <= m.start < sent_end
+            and (m.start < pos or not _CLAUSE_BREAK.search(text, pos, m.start))}
     if len(same) == 1:
         return same.pop()
     if same:
@@ -638,22 +688,24 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
         taken.update(range(i, j + 1))
     _shared_division_word(mentions, text, lex)
     _metonyms_by_role(mentions, doc, lex)
-    _resolve(mentions)
+    _resolve(mentions, text)
     _facilities(mentions, gaz)
     for m in list(mentions):
         if m.extra.get("unlisted"):
-            region = _region_for(m.start, text, mentions)
+            region = _region_for(m.start, text, mentions, end=m.end, surface=m.surface)
             m.chosen = gaz.division(region) if region else None
             m.extra["why"] = (f"not in the gazetteer here; the text places it in {region}" if region
                               else "not in the gazetteer, and the text does not say where it is")
-            if m.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT") and m.surface == m.surface.split()[0] or not (
-                    m.label in ("GPE", "LOC") or _locative(text, m.start, lex)):
+            named_before = any(o.surface == m.surface and o.start < m.start for o in mentions if o is not m)
+            if not named_before and (
+                    m.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT") and m.surface == m.surface.split()[0]
+                    or not (m.label in ("GPE", "LOC") or _locative(text, m.start, lex))):
                 # a far namesake of a word the parser calls a person or an organisation ("Smirnov",
                 # an outlet's name), or with nothing saying it is a place here ("the Battle of
                 # Kursk", "Air defences"): the region an article is about does not make it one
                 mentions.remove(m)
     mentions.extend(_demonyms(text, tokens, taken, gaz, lex, doc))
-    mentions.extend(_unknown_places(text, doc, mentions, lex, gaz))
+    mentions.extend(_unknown_places(text, doc, mentions, lex, gaz, hits))
     mentions.extend(_borders(text, doc, mentions, gaz, lex))
     mentions.sort(key=lambda m: m.start)
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version, gazetteer=getattr(gaz, "version", None))

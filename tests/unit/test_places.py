@@ -155,11 +155,19 @@ LUG_FAR = Place(id="g:16", name="Lug", kind="populated", country="RU", admin1="R
                 longitude=29.0, population=900)
 
 
+SUDZHA_DISTRICT = Place(id="g:17", name="Sudzhanskiy Rayon", kind="adm2", country="RU", admin1="RU-KRS")
+LIPOVKA_BEL = Place(id="g:18", name="Lipovka", kind="populated", country="RU", admin1="RU-BEL", latitude=50.9,
+                    longitude=37.1, population=3000)
+LIPOVKA_KRS = Place(id="g:19", name="Lipovka", kind="populated", country="RU", admin1="RU-KRS", latitude=51.2,
+                    longitude=35.5, population=600)
+
+
 class FeatureGazetteer(FakeGazetteer):
     names = {**FakeGazetteer.names, "millerovo": [MILLEROVO], "sea of azov": [AZOV_SEA], "donets": [DONETS],
              "battle": [BATTLE_GB], "ash": [ASH_COUNTY], "ivanovka": [IVANOVKA_FAR],
              "luhansk people's republic": [LUHANSK_OBL], "qatar": [QATAR], "rostov-on-don": [ROSTOV_ON_DON],
-             "oskil reservoir": [OSKIL_RESERVOIR], "oskil": [OSKIL], "lug": [LUG_FAR]}
+             "oskil reservoir": [OSKIL_RESERVOIR], "oskil": [OSKIL], "lug": [LUG_FAR],
+             "sudzha district": [SUDZHA_DISTRICT], "lipovka": [LIPOVKA_BEL, LIPOVKA_KRS]}
 
     def get(self, place_id: str) -> Place | None:
         return {p.id: p for p in (EUROPE, RU_UA_BORDER)}.get(place_id)
@@ -307,3 +315,37 @@ def test_a_place_naming_an_institution_is_kept_a_word_of_an_unknown_name_is_not(
     assert "Lug" not in found
     found = find_features("Whether Ukraine can hold the Kursk region is unclear.")
     assert found["Ukraine"].place == UKRAINE
+
+
+def test_the_division_after_a_name_decides_among_its_namesakes() -> None:
+    found = find_features("Belgorod was quiet. Drones hit Lipovka, Sudzha district, overnight.")
+    assert found["Lipovka"].place == LIPOVKA_KRS  # not the bigger one in the region the article names
+    found = find_features("Belgorod was quiet. Drones hit Ivanovka in the Sudzha district overnight.",
+                          ents=[("Ivanovka", "GPE")])
+    assert found["Ivanovka"].place == KURSK_OBL and found["Ivanovka"].precision == "adm1"  # no namesake there
+
+
+def test_a_name_keeps_its_place_through_the_article() -> None:
+    text = ("Shelling was reported at Ivanovka in the Kursk region.\n"
+            "Later, the Belgorod governor said drones had hit Ivanovka again.")
+    mentions = places.find_mentions(Article(id=article_id(text), text=text), doc_for(text), FeatureGazetteer())
+    assert [m.place for m in mentions if m.name == "Ivanovka"] == [KURSK_OBL, KURSK_OBL]
+
+
+def test_a_region_past_a_clause_break_does_not_place_a_name_before_it() -> None:
+    text = ("Troops in the Kursk region advanced.\n"
+            "Shelling hit positions at Ivanovka, while the enemy pulled back towards the Belgorod region.")
+    assert find_features(text)["Ivanovka"].place == KURSK_OBL
+
+
+def test_unknown_villages_placed_by_the_fighting_a_list_or_an_apposition() -> None:
+    text = ("Troops in the Kursk region advanced.\n"
+            "Clashes were reported around Verkhnyaya Grunka, a small border hamlet. "
+            "Fighting continues for Olkhovka and Zaoleshenka, and the enemy is retreating towards the Belgorod region.")
+    found = find_features(text, ents=[("Olkhovka", "ORG"), ("Zaoleshenka", "GPE"), ("Verkhnyaya Grunka", "PERSON")])
+    for name in ("Olkhovka", "Zaoleshenka", "Verkhnyaya Grunka"):
+        assert found[name].place == KURSK_OBL and found[name].precision == "adm1", name
+    # a person after a place and a comma is not a listed place; nothing cues a name opening a sentence
+    text = "Officials in the Kursk region, Pavel Gromov said, were calm. Sumkino said nothing."
+    found = find_features(text, ents=[("Pavel Gromov", "PERSON"), ("Sumkino", "ORG")])
+    assert "Pavel Gromov" not in found and "Sumkino" not in found
