@@ -15,7 +15,7 @@ import re
 
 from .records import DateValue, Evidence
 
-__all__ = ["resolve", "FUTURE_SLACK_DAYS"]
+__all__ = ["resolve", "month_named", "FUTURE_SLACK_DAYS"]
 
 FUTURE_SLACK_DAYS = 2  # a report dated the 19th may speak of the 20th in another time zone
 _MONTHS = {m: i for i, names in enumerate((
@@ -110,6 +110,29 @@ def resolve(sentence: str, published: str | None, *, article_id: str | None = No
         return value
     return DateValue(start=value.start, end=value.end, precision=value.precision, evidence=Evidence(
         article_id=article_id, start=offset + start, end=offset + end, text=sentence[start:end]))
+
+
+_IN_MONTH = re.compile(rf"\b(?:in|during|throughout|(?:in\s+)?(?:early|mid-?|late)|(?:at\s+)?the\s+(?:start|"
+                       rf"beginning|middle|end)\s+of)\s+{_MONTH}(?:\s+(?P<year>(?:19|20)\d\d))?\b(?!\s+[0-3]?\d\b)",
+                       re.I)
+
+
+def month_named(sentence: str, published: str | None, *, given_year: int | None = None) -> DateValue:
+    """A month the sentence names as when something happened ("captured in August", "in early
+    June 2023"), with month precision; the year is the one named, else the latest such month
+    by the publication date (or the year an undated text gave); unknown when there is none."""
+    day = dt.date.fromisoformat(published[:10]) if published else None
+    for m in _IN_MONTH.finditer(sentence):
+        if m.group("month").lower() == "may" and not m.group(0).lower().startswith(("in may", "during may")):
+            continue
+        month = _MONTHS[m.group("month").lower().rstrip(".")]
+        year = int(m.group("year")) if m.group("year") else _year(month, 1, None, day, given_year)
+        if year is None:
+            return DateValue()
+        last = (dt.date(year + (month == 12), month % 12 + 1, 1) - dt.timedelta(days=1)).day
+        return DateValue(start=dt.date(year, month, 1).isoformat(), end=dt.date(year, month, last).isoformat(),
+                         precision="month")
+    return DateValue()
 
 
 def _relative(sentence: str, day: dt.date) -> tuple[DateValue, int, int] | None:

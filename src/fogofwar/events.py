@@ -615,6 +615,8 @@ def resolve_date(sentence: str, published: str | None, *, live: bool = False,
     publication for an entry of a live page (``live``) that speaks of no longer span; in an
     undated article, unknown unless the words or the text before them give the year."""
     named = dates.resolve(sentence, published, given_year=given_year)
+    if named.precision == "unknown":
+        named = dates.month_named(sentence, published, given_year=given_year)
     if named.precision != "unknown" or not published:
         return named
     day = dt.date.fromisoformat(published[:10])

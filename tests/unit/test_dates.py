@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fogofwar.dates import resolve
+from fogofwar.dates import month_named, resolve
 
 
 @pytest.mark.parametrize(("sentence", "published", "expected"), [
@@ -42,3 +42,15 @@ def test_the_modal_may_is_not_a_month_and_the_date_carries_its_words() -> None:
     assert d.precision == "unknown"  # "from 2 May" opens a period
     d = resolve("As of 2 May, 30 had left.", "2024-08-20", article_id="a1", offset=100)
     assert (d.start, d.evidence.start, d.evidence.text) == ("2024-05-02", 106, "2 May")
+
+
+def test_a_month_named_as_when_gives_month_precision() -> None:
+    d = month_named("The brigade withdrew from the village in March.", "2025-06-11")
+    assert (d.start, d.end, d.precision) == ("2025-03-01", "2025-03-31", "month")
+    assert month_named("Heavy losses came in late November.", "2025-02-01").start == "2024-11-01"  # last year's
+    assert month_named("In early July 2023 the bridge fell.", "2025-02-01").end == "2023-07-31"
+    assert month_named("Officials may revise it.", "2025-06-11").precision == "unknown"
+    assert month_named("Shelling has gone on since March.", "2025-06-11").precision == "unknown"
+    assert month_named("On 4 March the bridge fell.", "2025-06-11").precision == "unknown"  # a day: resolve's
+    assert month_named("The town fell in March.", None).precision == "unknown"  # undated: no year guessed
+    assert month_named("The town fell in March.", None, given_year=2023).start == "2023-03-01"
