@@ -522,6 +522,8 @@ def _counted_noun(ctx: _Context, fig: _Figure) -> tuple[str | None, str]:
         pos = _skip_spaces(text, pos)
         hit = lex.re_noun.match(text, pos)
         if hit is not None:
+            if _attributive(hit, text, lex):
+                return None, "unknown"  # "two FPV drone attacks": attacks are counted, not drones
             return lex.noun_units[" ".join(hit.group().lower().split())], "noun"
         chunk = _CHUNK.match(text, pos)
         if chunk is None:
@@ -543,6 +545,14 @@ def _counted_noun(ctx: _Context, fig: _Figure) -> tuple[str | None, str]:
             break
         seen, pos = seen + 1, chunk.end()
     return None, "unknown" if seen else "bare"
+
+
+def _attributive(hit: re.Match[str], text: str, lex: Lexicon) -> bool:
+    """A singular unit noun before a plural noun modifies it ("drone attacks", "tank crews")."""
+    after = _CHUNK.match(text, _skip_spaces(text, hit.end()))
+    word = after.group() if after is not None and after.start() > hit.end() else ""
+    return not hit.group().lower().endswith("s") and word.isalpha() and word.islower() and word.endswith("s") \
+        and word.lower() not in lex.words["noun_stops"] and not lex.re_noun.fullmatch(word)
 
 
 def _doc_noun(ctx: _Context, fig: _Figure) -> str | None:
@@ -730,9 +740,12 @@ def _referent(fig: _Figure, ctx: _Context, figures: list[_Figure]) -> _Figure | 
     if unit in (None, "any"):
         unit = _sentence_hint(fig, ctx)
     found = _figure_with_unit(unit, fig, ctx, figures) if unit else None
-    if found is None:  # "40 homes in Sumy, twice as many as in Kharkiv": the figure just before
+    if found is None:  # "40 homes in Sumy, twice as many as in Kharkiv": the figure just before, in its
+        # sentence or else in the sentence before ("... 70 percent. X held less than a third of the area claimed")
         lo = ctx.sentence(fig.start)[0]
-        found = next((f for f in reversed(figures) if not f.relative and lo <= f.start and f.end <= fig.start), None)
+        lo = ctx.sentence(lo - 1)[0] if lo > 0 and not any(lo <= f.start < fig.start for f in figures) else lo
+        found = next((f for f in reversed(figures) if not f.relative and lo <= f.start and f.end <= fig.start
+                      and "\n" not in ctx.text[f.end:fig.start]), None)
     return found
 
 

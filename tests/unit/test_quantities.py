@@ -331,8 +331,33 @@ def test_the_same_number_is_a_factor_of_one() -> None:
     assert values(found["twice"]) == ("count", "relative", None, 2, None)
 
 
-def test_a_share_of_what_someone_claims_is_a_share_of_their_figure() -> None:
-    found = by_text("Kyiv says its troops hold 640 square kilometres. Analysts put the area at less than half of "
-                    "what Kyiv claims.")
-    assert values(found["less than half"]) == ("km2", "relative", None, None, 0.5)
-    assert found["less than half"].relative_to == "640 square kilometres"
+def test_a_unit_noun_before_a_plural_noun_only_describes_it() -> None:
+    found = by_text("The village was hit by two FPV drone attacks and 14 artillery shells on Monday.")
+    assert values(found["two"]) == ("count", "exact", 2, 2, 2)
+    assert by_text("Crews shot down 12 Shahed drones.")["12"].unit == "drones"
+    assert values(by_text("Kupiansk came under 14 artillery strikes.")["14"]) == ("count", "exact", 14, 14, 14)
+
+
+def test_counted_nouns_of_supply_and_sea() -> None:
+    found = by_text("Several thousand consumers are without power after the strike. The navy sank three uncrewed "
+                    "boats near Ochakiv. Before the war Vuhledar had a population of about 14,000.")
+    assert found["Several thousand"].unit == "people"
+    assert values(found["three"]) == ("vehicles", "exact", 3, 3, 3)
+    assert values(found["about 14,000"]) == ("people", "approximately", None, 14000, None)
+
+
+@pytest.mark.parametrize(("text", "share", "expected", "of"), [
+    ("Kyiv says its troops hold 640 square kilometres. Analysts put the area at less than half of what Kyiv claims.",
+     "less than half", ("km2", "relative", None, None, 0.5), "640 square kilometres"),
+    ("A pro-Russian blogger claimed that Russian forces held about 60 percent of Chasiv Yar. A Ukrainian officer "
+     "said they held less than a third of the area the blogger claimed.",
+     "less than a third", ("percent", "relative", None, None, 0.33), "about 60 percent"),
+])
+def test_a_share_of_what_someone_claimed_finds_their_figure(text: str, share: str, expected: tuple, of: str) -> None:
+    found = by_text(text)
+    assert values(found[share]) == expected and found[share].relative_to == of
+
+
+def test_a_share_finds_no_figure_across_a_paragraph() -> None:
+    found = find("10:40\nDrones hit 40 homes in Izium.\n\n11:15\nHalf of them were never found, a rescuer wrote.")
+    assert [q.evidence.text for q in found if q.qualifier == "relative"] == []
