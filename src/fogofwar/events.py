@@ -683,6 +683,8 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon, published: st
             governors.append(top.head)  # "vowed to push", "would force Moscow to pull"
         elif top.dep_ == "pcomp" and top.head.dep_ == "prep" and top.head.head.pos_ in ("VERB", "AUX"):
             governors.append(top.head.head)  # "did not succeed in crossing"
+        elif top.dep_ == "acomp" and top.pos_ == "ADJ":
+            governors.append(top.head)  # "would be able to push": the "be" that "able" completes
         else:
             break
     around = list(dict.fromkeys([tok, *governors]))
@@ -705,7 +707,8 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon, published: st
                    for t in around for c in t.children)
             or any(c.dep_ == "aux" and c.lower_ in lex.hypothetical_aux for c in pred.children)):
         flags.append("hypothetical")
-    if (_historical(group, tok, ref_year) or _habitual(tok, lex) or _months_before(group, tok, published)
+    if "hypothetical" not in flags and (  # "if it had been hit like this in 2022": never happened at all
+            _historical(group, tok, ref_year) or _habitual(tok, lex) or _months_before(group, tok, published)
             or _told_long_after(group.head.key, published, lex)):
         flags.append("historical")  # a pattern ("bombarded almost daily since 2022") is background
     return tuple(flags)
@@ -713,6 +716,7 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon, published: st
 
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                         "september", "october", "november", "december"), 1)}
+_MONTHS.update({"spring": 4, "summer": 7})  # "captured in the spring": its middle month (northern seasons)
 _MONTHS_BACK = 3  # "captured Avdiivka in February" in a September article: background; "in August": news
 
 

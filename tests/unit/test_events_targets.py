@@ -280,3 +280,14 @@ def test_services_and_supplies_are_no_events_and_nobody_negates() -> None:
     assert leave.sub_event_type == "Other" and "future" in leave.flags
     (nobody,) = run("Nobody ordered an evacuation of Yelets, the mayor said.", [("Yelets", YELETS, "point")])
     assert "negated" in nobody.flags
+
+
+def test_what_never_happened_is_no_history_and_ability_under_would_is_no_fact() -> None:
+    (counterfactual,) = run("If Yelets had been shelled like this in 2022, the town would be empty.",
+                            [("Yelets", YELETS, "point")], published="2024-09-20")
+    assert "hypothetical" in counterfactual.flags and "historical" not in counterfactual.flags
+    (able,) = run("Russian troops would be able to push towards Yelets.", [("Yelets", YELETS, "near")])
+    assert {"future", "hypothetical"} & set(able.flags)  # told under "would": never coded as having happened
+    (spring,) = [e for e in run("Some of the prisoners had been captured in the spring near Yelets.",
+                                [("Yelets", YELETS, "near")], published="2024-09-20")]
+    assert "historical" in spring.flags
