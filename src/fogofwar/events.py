@@ -395,8 +395,17 @@ def _trimmed(group: _Group) -> tuple[int, int]:
 
 def _descriptive(group: _Group) -> bool:
     """A participle or passive relative clause describing a thing ("rockets fired from a launcher",
-    "the building that was hit", "an officer fighting near the city") reports no event by itself."""
-    return _describes(group.head.token) and not _own_year(group.head.token)
+    "the building that was hit", "an officer fighting near the city") reports no event by itself,
+    nor does a judgement in the present tense ("strikes on military targets are legitimate")."""
+    return (_describes(group.head.token) and not _own_year(group.head.token)) or _judged(group.head.token)
+
+
+def _judged(tok: Any) -> bool:
+    """"Strikes on military targets are legitimate": a plural or bare noun judged by a present copula."""
+    head = tok.head
+    return (tok.pos_ == "NOUN" and tok.dep_ == "nsubj" and head.lemma_ == "be" and head.tag_ in ("VBZ", "VBP")
+            and not any(c.dep_ == "det" for c in tok.children)
+            and any(c.dep_ in ("acomp", "attr") for c in head.children))
 
 
 def _characterises(group: _Group, groups: list[_Group]) -> bool:

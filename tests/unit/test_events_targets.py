@@ -291,3 +291,11 @@ def test_what_never_happened_is_no_history_and_ability_under_would_is_no_fact() 
     (spring,) = [e for e in run("Some of the prisoners had been captured in the spring near Yelets.",
                                 [("Yelets", YELETS, "near")], published="2024-09-20")]
     assert "historical" in spring.flags
+
+
+def test_a_judgement_in_the_present_is_no_event() -> None:
+    assert run("Strikes on military airfields in Lipetsk region are legitimate, the general staff said.",
+               [("Lipetsk region", LIPETSK, "adm1")]) == []
+    (strike,) = run("The strikes on Lipetsk region were legitimate, the general staff said.",
+                    [("Lipetsk region", LIPETSK, "adm1")])  # told in the past: a strike was made
+    assert strike.event_type == "Explosions/Remote violence"
