@@ -152,12 +152,15 @@ def _ngrams(text: str, tokens: Sequence[_Token], lex: Lexicon) -> dict[tuple[int
     return grams
 
 
-def _variants(surface: str, rules: Sequence[tuple[re.Pattern[str], str]]) -> set[str]:
-    out = set()
-    for pattern, replacement in rules:
-        changed = pattern.sub(replacement, surface)
-        if changed != surface:
-            out.add(changed)
+def _variants(surface: str, rules: Sequence[tuple[re.Pattern[str], str]], *, depth: int = 2) -> set[str]:
+    """Spellings ``surface`` may have in the gazetteer: up to ``depth`` rules applied in turn, since
+    a Ukrainian form often differs from the Russian one twice ("Hlushkove": H -> G and -ove -> -ovo)."""
+    out: set[str] = set()
+    frontier = {surface}
+    for _ in range(depth):
+        frontier = {changed for form in frontier for pattern, replacement in rules
+                    if (changed := pattern.sub(replacement, form)) != form} - out - {surface}
+        out |= frontier
     return out
 
 
@@ -448,6 +451,8 @@ def _resolve(mentions: list[_Mention], text: str) -> None:
         if m.chosen is None and m.candidates:
             q = _qualifier(m, mentions, text)
             region = q.chosen.admin1 if q is not None and q.chosen is not None else None
+            if region:
+                m.extra["decided"] = "by the division the text names after it"
             if region and not any(p.admin1 == region for p in m.candidates):
                 m.extra["unlisted"] = True  # the text's division has no place of that name
                 continue
@@ -456,6 +461,53 @@ def _resolve(mentions: list[_Mention], text: str) -> None:
                 m.chosen, m.extra["unlisted"] = None, True  # placed in its region later, if the text says
             elif m.chosen.kind == "populated" and (m.label in ("GPE", "LOC") or (m.chosen.population or 0) >= 100_000):
                 _note(m.chosen, ctx)
+
+
+# Places a report lists together ("near A, B and C") lie on one stretch of front: a namesake of
+# an ambiguous name farther than this from every unambiguous place of its list is another village.
+_LIST_KM = 60.0
+
+
+def _list_neighbours(mentions: list[_Mention], text: str) -> None:
+    """An ambiguous name in a list takes its namesake nearest the list's unambiguous places,
+    or none (a village the gazetteer lacks, placed by its region later) when all lie far."""
+    group: list[_Mention] = []
+    for m in [*mentions, None]:
+        if m is not None and (not group or _LIST_GAP.match(text[group[-1].end:m.start])):
+            group.append(m)
+            continue
+        anchors = [(n, n.chosen) for n in group if len(n.candidates) == 1 and n.chosen is not None
+                   and n.chosen.kind == "populated" and n.chosen.latitude is not None]
+        for g in group if anchors else ():
+            if len(g.candidates) < 2 or (g.chosen is not None and g.chosen.kind != "populated") or (
+                    g.chosen is None and not g.extra.get("unlisted")):
+                continue
+            km = {p.id: min(_km(p.latitude, p.longitude, a.latitude, a.longitude) for n, a in anchors if n is not g)
+                  for p in g.candidates if p.kind == "populated" and p.latitude is not None
+                  and any(n is not g for n, _ in anchors)}
+            near = [p for p in g.candidates if km.get(p.id, math.inf) <= _LIST_KM]
+            g.extra["decided"] = "by the places listed with it"
+            if near:
+                g.chosen = min(near, key=lambda p: km[p.id])
+                g.extra.pop("unlisted", None)
+                g.extra["why"] = f"nearest namesake to the places listed with it; {_why(g.chosen, g, _Context())}"
+            elif km and (g.chosen is None or (g.chosen.population or 0) < _TOWN_LENDS_NAME):
+                g.chosen, g.extra["unlisted"], g.extra["listed"] = None, True, True
+        group = [m] if m is not None else []
+
+
+def _one_sense(mentions: list[_Mention]) -> None:
+    """A name the text placed by its division or its list keeps that place when it comes again."""
+    first: dict[str, _Mention] = {}
+    for m in mentions:
+        decided = first.setdefault(m.surface, m)
+        if decided is m or not decided.extra.get("decided") or m.extra.get("decided") or m.wants_division:
+            continue
+        m.chosen = decided.chosen
+        for key in ("unlisted", "listed", "decided"):
+            if key in decided.extra:
+                m.extra[key] = decided.extra[key]
+        m.extra["why"] = f"as where the article first names it ({decided.extra['decided']})"
 
 
 def _far_and_small(m: _Mention, ctx: _Context) -> bool:
@@ -689,6 +741,8 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
     _shared_division_word(mentions, text, lex)
     _metonyms_by_role(mentions, doc, lex)
     _resolve(mentions, text)
+    _list_neighbours(mentions, text)
+    _one_sense(mentions)
     _facilities(mentions, gaz)
     for m in list(mentions):
         if m.extra.get("unlisted"):
@@ -697,7 +751,8 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
             m.extra["why"] = (f"not in the gazetteer here; the text places it in {region}" if region
                               else "not in the gazetteer, and the text does not say where it is")
             named_before = any(o.surface == m.surface and o.start < m.start for o in mentions if o is not m)
-            if not named_before and (
+            placed = _placed_by_text(text, m.start, m.end, m.label or "", lex)  # "at X", "the village of X"
+            if not (named_before or m.extra.get("listed") or placed) and (
                     m.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT") and m.surface == m.surface.split()[0]
                     or not (m.label in ("GPE", "LOC") or _locative(text, m.start, lex))):
                 # a far namesake of a word the parser calls a person or an organisation ("Smirnov",

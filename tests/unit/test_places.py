@@ -162,12 +162,23 @@ LIPOVKA_KRS = Place(id="g:19", name="Lipovka", kind="populated", country="RU", a
                     longitude=35.5, population=600)
 
 
+GRUSHOVO = Place(id="g:20", name="Grushovo", kind="populated", country="RU", admin1="RU-KRS", latitude=51.4,
+                 longitude=34.8, population=2000)
+
+
+ZARECHNOYE_AMU = Place(id="g:21", name="Zarechnoye", kind="populated", country="RU", admin1="RU-AMU",
+                       latitude=50.5, longitude=128.0, population=2500)
+ZARECHNOYE_NVS = Place(id="g:22", name="Zarechnoye", kind="populated", country="RU", admin1="RU-NVS",
+                       latitude=55.0, longitude=82.9, population=1800)
+
+
 class FeatureGazetteer(FakeGazetteer):
     names = {**FakeGazetteer.names, "millerovo": [MILLEROVO], "sea of azov": [AZOV_SEA], "donets": [DONETS],
              "battle": [BATTLE_GB], "ash": [ASH_COUNTY], "ivanovka": [IVANOVKA_FAR],
              "luhansk people's republic": [LUHANSK_OBL], "qatar": [QATAR], "rostov-on-don": [ROSTOV_ON_DON],
              "oskil reservoir": [OSKIL_RESERVOIR], "oskil": [OSKIL], "lug": [LUG_FAR],
-             "sudzha district": [SUDZHA_DISTRICT], "lipovka": [LIPOVKA_BEL, LIPOVKA_KRS]}
+             "sudzha district": [SUDZHA_DISTRICT], "lipovka": [LIPOVKA_BEL, LIPOVKA_KRS], "grushovo": [GRUSHOVO],
+             "zarechnoye": [ZARECHNOYE_AMU, ZARECHNOYE_NVS]}
 
     def get(self, place_id: str) -> Place | None:
         return {p.id: p for p in (EUROPE, RU_UA_BORDER)}.get(place_id)
@@ -287,6 +298,9 @@ def test_far_namesake_without_a_place_cue_is_dropped_even_when_a_region_is_known
     assert "Battle" not in found and found["Kursk region"].place == KURSK_OBL
     found = find_features("Troops advanced in the Kursk region. Shelling was reported at Ivanovka.")
     assert found["Ivanovka"].place == KURSK_OBL and found["Ivanovka"].precision == "adm1"
+    found = find_features("Troops advanced in the Kursk region. In the area of Ivanovka, guns hit a column.",
+                          ents=[("Ivanovka", "ORG")])  # the parser's label loses to the text's cue
+    assert found["Ivanovka"].place == KURSK_OBL
 
 
 def test_far_district_named_by_a_bare_word_is_not_a_place() -> None:
@@ -349,3 +363,22 @@ def test_unknown_villages_placed_by_the_fighting_a_list_or_an_apposition() -> No
     text = "Officials in the Kursk region, Pavel Gromov said, were calm. Sumkino said nothing."
     found = find_features(text, ents=[("Pavel Gromov", "PERSON"), ("Sumkino", "ORG")])
     assert "Pavel Gromov" not in found and "Sumkino" not in found
+
+
+def test_a_ukrainian_spelling_two_rules_away_from_the_gazetteer_form() -> None:
+    found = find_features("Strikes hit a bridge near Hrushove in the Kursk region.")
+    assert found["Hrushove"].place == GRUSHOVO and found["Hrushove"].precision == "near"
+
+
+def test_an_ambiguous_name_in_a_list_takes_the_namesake_by_its_neighbours() -> None:
+    found = find_features("In the Belgorod region and beyond, shelling hit Sudzha, Lipovka and Korenevo.",
+                          ents=[("Sudzha", "GPE"), ("Korenevo", "GPE")])
+    assert found["Lipovka"].place == LIPOVKA_KRS and found["Korenevo"].place == KORENEVO_K
+    assert "nearest namesake to the places listed with it" in found["Lipovka"].reason
+
+
+def test_an_ambiguous_name_listed_far_from_all_its_namesakes_is_an_unlisted_village() -> None:
+    text = ("Officials in the Kursk region said shelling hit Sudzha and Zarechnoye overnight.\n"
+            "By noon Zarechnoye had no power.")
+    mentions = places.find_mentions(Article(id=article_id(text), text=text), doc_for(text), FeatureGazetteer())
+    assert [(m.place, m.precision) for m in mentions if m.name == "Zarechnoye"] == [(KURSK_OBL, "adm1")] * 2
