@@ -53,6 +53,8 @@ class ClaimLexicon:
     impersonal_sources: frozenset[str] = frozenset()  # "according to preliminary data": no one named
     enemy_words: frozenset[str] = frozenset()  # "the enemy's own channels": the side opposite the author's
     media_objects: frozenset[str] = frozenset()  # "posted photos": what a post shows, not what it says
+    supposing_marks: frozenset[str] = frozenset()  # "if the ministry confirms": supposed, not said
+    negating_adverbs: frozenset[str] = frozenset()  # "officials rarely confirm": not said
     person_titles: frozenset[str] = frozenset()  # "the governor" is one person, whom "he" can continue
 
 
@@ -81,6 +83,7 @@ def lexicon() -> ClaimLexicon:
         anaphor_heads=tuple(tuple(h.split()) for h in sorted(raw["anaphor_heads"], key=lambda h: -len(h.split()))),
         impersonal_sources=frozenset(raw["impersonal_sources"]), person_titles=frozenset(raw["person_titles"]),
         enemy_words=frozenset(raw["enemy_words"]), media_objects=frozenset(raw["media_objects"]),
+        supposing_marks=frozenset(raw["supposing_marks"]), negating_adverbs=frozenset(raw["negating_adverbs"]),
         side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
             re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I))
 

@@ -137,8 +137,10 @@ def _cue_lemma(tok: Any, lex: ClaimLexicon) -> str | None:
 def _not_a_statement(tok: Any, lemma: str, quoted: Sequence[tuple[int, int]], lex: ClaimLexicon) -> bool:
     """Cue verbs that attribute nothing: inside someone's quoted words ("“our mapping suggests”"),
     negated ("did not confirm", "published no figure"), a to-infinitive ("to assess", "declined
-    to say"), or a verb of several senses in its other one ("put the plant out of action" is not
-    "put the toll at six"; "called up reservists" is not "called it a provocation")."""
+    to say"), only supposed ("if the ministry confirms"), hardly ever done ("officials rarely
+    confirm"), bidden ("let them deny it": a subject in the object case), or a verb of several senses
+    in its other one ("put the plant out of action" is not "put the toll at six"; "called up
+    reservists" is not "called it a provocation")."""
     if any(s <= tok.idx < e for s, e in quoted):
         return True
     needs = lex.cue_needs.get(lemma)
@@ -151,7 +153,15 @@ def _not_a_statement(tok: Any, lemma: str, quoted: Sequence[tuple[int, int]], le
             return True
         if child.dep_ == "dobj" and any(d.dep_ == "det" and d.lower_ == "no" for d in child.children):
             return True
+        if (child.dep_ == "mark" and child.lower_ in lex.supposing_marks) or (
+                child.dep_ == "advmod" and child.lower_ in lex.negating_adverbs):
+            return True
+        if child.dep_ == "nsubj" and child.lower_ in _OBJECT_CASE:
+            return True
     return False
+
+
+_OBJECT_CASE = frozenset({"them", "him", "me", "us"})
 
 
 def _quotations(doc: Any) -> tuple[tuple[int, int], ...]:
@@ -178,8 +188,9 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
                                    scope=_scope(source), how=how, **where)
             continue
         lemma = _cue_lemma(tok, lex) if tok.pos_ in ("VERB", "AUX") else None
-        if lemma is None or (tok.tag_ == "VBN" and tok.dep_ in ("amod", "acl")):
-            continue  # "the reported attack": an adjective, not an attribution
+        if lemma is None or (tok.tag_ == "VBN" and tok.dep_ in ("amod", "acl")
+                             and not any(c.dep_ == "agent" for c in tok.children)):
+            continue  # "the reported attack": an adjective; "the 180 reported by X" is X's figure
         if _not_a_statement(tok, lemma, quoted, lex):
             continue
         subj, how = _claimant_token(tok)

@@ -366,3 +366,21 @@ def test_it_does_not_stand_for_a_figure_the_sentence_before_was_about() -> None:
             "the Poltava regional administration. The number of injured stands at 40, it said.")
     found = run(text, places=[place(text, "Kremenchuk", "UA"), place(text, "Poltava", "UA")])
     assert who(found) == [("the Poltava regional administration", "UA", "according_to"), ("it", "UA", "said")]
+
+
+def test_raising_a_figure_to_and_boasting_are_cues_a_figure_reported_by_someone_is_theirs() -> None:
+    text = ("Commander Oleksandr Tarnavskyi first put the toll at 20. Days later he raised the figure to 31. Kyiv "
+            "has boasted of 900 square km. The death toll stands at 12, up from the 9 reported by Governor Ivan "
+            "Fedorov on Monday.")
+    assert [(s, cue) for s, _side, cue in who(run(text))][1:] == [
+        ("he", "other"), ("Kyiv", "other"), ("Governor Ivan Fedorov", "reported")]
+    # raising a flag, or a report raised to another level, is no statement
+    assert run("Soldiers raised a flag over the school. Russian flags raised in the district were filmed.") == []
+
+
+def test_supposed_rare_and_bidden_cues_say_nothing() -> None:
+    assert run("Let them deny it, the video speaks for itself.") == []
+    found = run("If the General Staff confirms what the soldiers say, the town has fallen.")
+    assert [c.claimant.evidence.text for c in found] == ["the soldiers"]
+    found = run("Polish officials rarely confirm single flights, but have said patrols will go on.")
+    assert [(c.claimant.evidence.text, c.cue) for c in found] == [("said", "said")]
