@@ -206,17 +206,25 @@ def _entity_at(doc: Any, start: int, end: int) -> tuple[str | None, int, int]:
     return None, start, end
 
 
-def _is_noise(m: _Mention, tokens: Sequence[_Token], i: int, j: int, doc: Any, lex: Lexicon, text: str) -> bool:
+def _is_noise(m: _Mention, tokens: Sequence[_Token], i: int, j: int, doc: Any, lex: Lexicon, text: str,
+              names: frozenset[str] = frozenset()) -> bool:
     if i == j and tokens[i].text in lex.not_places:
         return True
     label, e_start, e_end = _entity_at(doc, m.start, m.end)
     if label == "PERSON" and (e_start, e_end) != (m.start, m.end):
         return True  # "Vladimir" in "Vladimir Putin"
-    if doc is not None and i == j and label is None:
+    if doc is not None and i == j and label is None and tokens[i].text not in names:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None and len(span) == 1 and span[0].pos_ not in ("PROPN",) and span[0].is_sent_start:
             return True  # a common word opening a sentence
     return False
+
+
+def _mid_sentence_names(text: str, tokens: Sequence[_Token]) -> frozenset[str]:
+    """Words the article capitalises inside a sentence: names, even where one opens a sentence
+    ("Toretsk direction: ... near Toretsk")."""
+    return frozenset(t.text for prev, t in zip(tokens, tokens[1:])
+                     if t.capitalised and not any(c in text[prev.end:t.start] for c in ".!?:\n|"))
 
 
 _LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s*and\s+|\s+or\s+|,\s*or\s+)$")
@@ -454,7 +462,7 @@ def _resolve(mentions: list[_Mention], text: str) -> None:
             if region:
                 m.extra["decided"] = "by the division the text names after it"
             if region and not any(p.admin1 == region for p in m.candidates):
-                m.extra["unlisted"] = True  # the text's division has no place of that name
+                m.extra["unlisted"] = m.extra["listed"] = True  # the text's division has no place of that name
                 continue
             m.chosen = [p for p in _rank(m, ctx) if region is None or p.admin1 == region][0]
             if region is None and _far_and_small(m, ctx):
@@ -621,6 +629,11 @@ def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon,
                                                   for e in listed if e <= ent.start_char)):
             continue  # a place where the text uses it as one: here, earlier, or in a list of places
         listed.append(ent.end_char)
+        anchor = _placed_near(ent.end_char, text, mentions, lex)
+        if anchor is not None:
+            yield _Mention(ent.start_char, ent.end_char, ent.text, [], kind="toponym", chosen=anchor.chosen,
+                           extra={"near": True, "why": f"not in the gazetteer; the text puts it near {anchor.surface}"})
+            continue
         region = _region_for(ent.start_char, text, mentions, end=ent.end_char, surface=ent.text)
         place = gaz.division(region) if region else None
         why = (f"not in the gazetteer; the text places it in {region}" if region
@@ -647,6 +660,17 @@ def _placed_by_text(text: str, start: int, end: int, label: str, lex: Lexicon) -
     if label in ("GPE", "LOC", "FAC") and before.split()[-1:] and before.split()[-1] in lex.locative_cues:
         return True
     return any(before == cue or before.endswith(" " + cue) for cue in _STRONG_CUES)
+
+
+def _placed_near(end: int, text: str, mentions: list[_Mention], lex: Lexicon) -> _Mention | None:
+    """The settlement a name is said to lie by, right after it: "Khalino near Kursk"."""
+    after = text[end:end + 40].lower()
+    for cue in lex.near_cues:
+        gap = re.match(r"\s+%s\s+(?:the\s+)?" % re.escape(cue), after)
+        if gap is not None:
+            return next((n for n in mentions if n.start == end + gap.end() and n.chosen is not None
+                         and n.chosen.kind == "populated" and n.kind == "toponym"), None)
+    return None
 
 
 _QUALIFIER_GAP = re.compile(r"^(?:,\s*|\s+in\s+(?:the\s+)?|\s+of\s+(?:the\s+)?)$")
@@ -727,11 +751,12 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
     mentions: list[_Mention] = []
     taken: set[int] = set()
     surnames = _person_surnames(doc)
+    names = _mid_sentence_names(text, tokens)
     for i, j in _select(grams, hits):
         surface = grams[(i, j)]
         m = _Mention(tokens[i].start, tokens[j].end, surface, list(hits[surface]))
         m.label = _entity_at(doc, m.start, m.end)[0]
-        if _is_noise(m, tokens, i, j, doc, lex, text) or (i == j and surface in surnames):
+        if _is_noise(m, tokens, i, j, doc, lex, text, names) or (i == j and surface in surnames):
             continue
         if _inside_unknown_name(m, tokens, i, j, text, hits, lex):
             continue
@@ -745,7 +770,11 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
     _one_sense(mentions)
     _facilities(mentions, gaz)
     for m in list(mentions):
-        if m.extra.get("unlisted"):
+        if m.extra.get("unlisted") and (anchor := _placed_near(m.end, text, mentions, lex)) is not None:
+            m.chosen, m.extra["near"] = anchor.chosen, True
+            del m.extra["unlisted"]
+            m.extra["why"] = f"not in the gazetteer here; the text puts it near {anchor.surface}"
+        elif m.extra.get("unlisted"):
             region = _region_for(m.start, text, mentions, end=m.end, surface=m.surface)
             m.chosen = gaz.division(region) if region else None
             m.extra["why"] = (f"not in the gazetteer here; the text places it in {region}" if region

@@ -382,3 +382,24 @@ def test_an_ambiguous_name_listed_far_from_all_its_namesakes_is_an_unlisted_vill
             "By noon Zarechnoye had no power.")
     mentions = places.find_mentions(Article(id=article_id(text), text=text), doc_for(text), FeatureGazetteer())
     assert [(m.place, m.precision) for m in mentions if m.name == "Zarechnoye"] == [(KURSK_OBL, "adm1")] * 2
+
+
+def test_a_name_opening_a_line_is_kept_when_the_article_capitalises_it_inside_a_sentence() -> None:
+    text = "Sudzha direction: attacks near Sudzha were repelled.\nPolice said the road was closed."
+
+    class Gaz(FeatureGazetteer):
+        names = {**FeatureGazetteer.names, "police": [VLADIMIR]}
+
+    doc = doc_for(text, pos={"Sudzha": "NOUN", "Police": "NOUN"})
+    found = places.find_mentions(Article(id=article_id(text), text=text), doc, Gaz())
+    assert [m.evidence.start for m in found if m.name == "Sudzha"] == [0, text.index("Sudzha", 5)]
+    assert all(m.name != "Police" for m in found)
+
+
+def test_an_unknown_name_said_to_lie_near_a_town_is_near_that_town() -> None:
+    text = "Drones struck airfields at Millerovo and Kamenka near Belgorod, and Ivanovka in the Kursk region."
+    found = find_features(text, ents=[("Kamenka", "ORG"), ("Millerovo", "GPE")])
+    assert found["Kamenka"].place == BELGOROD and found["Kamenka"].precision == "near"
+    assert "near Belgorod" in found["Kamenka"].reason
+    # a far namesake qualified by a division it is not in is a village of that division, kept
+    assert found["Ivanovka"].place == KURSK_OBL and found["Ivanovka"].precision == "adm1"
