@@ -54,6 +54,7 @@ class ClaimLexicon:
     enemy_words: frozenset[str] = frozenset()  # "the enemy's own channels": the side opposite the author's
     media_objects: frozenset[str] = frozenset()  # "posted photos": what a post shows, not what it says
     supposing_marks: frozenset[str] = frozenset()  # "if the ministry confirms": supposed, not said
+    own_side_nouns: tuple[str, ...] = ()  # "our lads", "our units": an article that speaks as one of the fighting
     negating_adverbs: frozenset[str] = frozenset()  # "officials rarely confirm": not said
     person_titles: frozenset[str] = frozenset()  # "the governor" is one person, whom "he" can continue
 
@@ -83,7 +84,7 @@ def lexicon() -> ClaimLexicon:
         anaphor_heads=tuple(tuple(h.split()) for h in sorted(raw["anaphor_heads"], key=lambda h: -len(h.split()))),
         impersonal_sources=frozenset(raw["impersonal_sources"]), person_titles=frozenset(raw["person_titles"]),
         enemy_words=frozenset(raw["enemy_words"]), media_objects=frozenset(raw["media_objects"]),
-        supposing_marks=frozenset(raw["supposing_marks"]), negating_adverbs=frozenset(raw["negating_adverbs"]),
+        supposing_marks=frozenset(raw["supposing_marks"]), own_side_nouns=tuple(raw["own_side_nouns"]), negating_adverbs=frozenset(raw["negating_adverbs"]),
         side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
             re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I))
 
@@ -331,12 +332,16 @@ def _unquoted(text: str) -> str:
 
 
 def voice_side(text: str, lex: ClaimLexicon) -> str:
-    """The side an article speaks for when it speaks as "we" ("our lads went forward", "we lost two
-    vehicles") and names only the other side in the third person ("the Russian ministry's fairy
-    tales", "Kyiv has boasted"): the side it does not name. Unknown when it names both sides or
-    neither, or never says "we" outside quotes (a reporter's article names both, or speaks for none)."""
+    """The side an article speaks for when it speaks as one of the fighting ("our lads went forward",
+    "our units held", "the enemy pulled back") and names only the other side in the third person
+    ("the Russian ministry's fairy tales", "Kyiv has boasted"): the side it does not name. Unknown
+    when it names both sides or neither, or its "we" is no combatant's (a reporter's "our
+    correspondent", an aid group's "our teams")."""
     plain = _unquoted(text)
-    if not _FIRST_PERSON.search(plain):
+    words = "|".join(re.escape(w) for w in lex.own_side_nouns)
+    combatant = re.search(rf"\b(?:our|Our)\s+(?:\w+\s+)?(?:{words})\b", plain) or any(
+        re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", plain, re.I) for w in lex.enemy_words)
+    if not combatant:
         return "unknown"
     named = {lex.side_cues_map[fold(m.group())] for m in lex.side_words.finditer(plain)
              if not re.search(r"\b(?:our|my)[ \t]+(?:\w+[ \t]+)?$", plain[max(0, m.start() - 30):m.start()], re.I)}

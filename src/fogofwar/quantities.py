@@ -15,6 +15,9 @@ Years, dates, times, ages, durations, model names ("Su-34"), labels ("Article 5"
 and phone numbers are not quantities. Relative figures ("less than half of the
 1,263 square kilometres") take the unit of the figure they are a share of and
 name it in ``relative_to``.
+
+The module runs past 800 lines: its typing, relative-figure and measure rules share the private
+records ``_Figure`` and ``_Context``; splitting it wants those records in a module of their own first.
 """
 
 from __future__ import annotations

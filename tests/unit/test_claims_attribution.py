@@ -384,3 +384,10 @@ def test_supposed_rare_and_bidden_cues_say_nothing() -> None:
     assert [c.claimant.evidence.text for c in found] == ["the soldiers"]
     found = run("Polish officials rarely confirm single flights, but have said patrols will go on.")
     assert [(c.claimant.evidence.text, c.cue) for c in found] == [("said", "said")]
+
+
+def test_an_aid_groups_we_is_no_side() -> None:
+    # "our teams" is no combatant's voice: naming only Russian strikes does not make its sources Ukrainian
+    text = ("Field note | Kharkiv region\n\nRussian strikes hit two villages this week. Our teams delivered water "
+            "to 300 families. According to our staff, shelters are full.")
+    assert who(run(text))[-1] == ("our staff", "unknown", "according_to")
