@@ -10,7 +10,16 @@ region the text puts them in, with precision ``adm1``, never guessed further.
 
 Candidates are ranked with the article as context: a place in a region the
 article names, in a country it names, near its other places, and populous,
-comes first; "X region" and "X governor" prefer the division named X.
+comes first; "X region" and "X governor" prefer the division named X. The text
+overrules the ranking where it says more: a division right after a name
+("X, Glushkovo district"), the places a name is listed with ("near A, B and C"),
+the town it is said to lie near ("X near Kursk"); a name keeps its place through
+the article. Seas, rivers and borders resolve with precision ``vague``; "the
+border" is the one between the article's two most named countries.
+
+The module is past 800 lines because detection, ranking and the placing of
+unlisted names read the same mentions and cues; they are kept in one reading
+order rather than split across modules that would share private records.
 """
 
 from __future__ import annotations
@@ -740,6 +749,31 @@ def _paragraph_start(text: str, pos: int, *, back: int = 0) -> int:
     return start
 
 
+def _place_unlisted(mentions: list[_Mention], text: str, lex: Lexicon, gaz: Any) -> None:
+    """Names whose namesakes the gazetteer offers are not the place meant: near the town the
+    text puts them by, else in the region it puts them in, else dropped where nothing in the
+    text says they are places at all."""
+    for m in list(mentions):
+        if m.extra.get("unlisted") and (anchor := _placed_near(m.end, text, mentions, lex)) is not None:
+            m.chosen, m.extra["near"] = anchor.chosen, True
+            del m.extra["unlisted"]
+            m.extra["why"] = f"not in the gazetteer here; the text puts it near {anchor.surface}"
+        elif m.extra.get("unlisted"):
+            region = _region_for(m.start, text, mentions, end=m.end, surface=m.surface)
+            m.chosen = gaz.division(region) if region else None
+            m.extra["why"] = (f"not in the gazetteer here; the text places it in {region}" if region
+                              else "not in the gazetteer, and the text does not say where it is")
+            named_before = any(o.surface == m.surface and o.start < m.start for o in mentions if o is not m)
+            placed = _placed_by_text(text, m.start, m.end, m.label or "", lex)  # "at X", "the village of X"
+            if not (named_before or m.extra.get("listed") or placed) and (
+                    m.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT") and m.surface == m.surface.split()[0]
+                    or not (m.label in ("GPE", "LOC") or _locative(text, m.start, lex))):
+                # a far namesake of a word the parser calls a person or an organisation ("Smirnov",
+                # an outlet's name), or with nothing saying it is a place here ("the Battle of
+                # Kursk", "Air defences"): the region an article is about does not make it one
+                mentions.remove(m)
+
+
 def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
     """Every place mention of ``article``, resolved in ``gaz`` where it can be."""
     lex = lexicon()
@@ -769,25 +803,7 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
     _list_neighbours(mentions, text)
     _one_sense(mentions)
     _facilities(mentions, gaz)
-    for m in list(mentions):
-        if m.extra.get("unlisted") and (anchor := _placed_near(m.end, text, mentions, lex)) is not None:
-            m.chosen, m.extra["near"] = anchor.chosen, True
-            del m.extra["unlisted"]
-            m.extra["why"] = f"not in the gazetteer here; the text puts it near {anchor.surface}"
-        elif m.extra.get("unlisted"):
-            region = _region_for(m.start, text, mentions, end=m.end, surface=m.surface)
-            m.chosen = gaz.division(region) if region else None
-            m.extra["why"] = (f"not in the gazetteer here; the text places it in {region}" if region
-                              else "not in the gazetteer, and the text does not say where it is")
-            named_before = any(o.surface == m.surface and o.start < m.start for o in mentions if o is not m)
-            placed = _placed_by_text(text, m.start, m.end, m.label or "", lex)  # "at X", "the village of X"
-            if not (named_before or m.extra.get("listed") or placed) and (
-                    m.label in ("PERSON", "ORG", "WORK_OF_ART", "PRODUCT") and m.surface == m.surface.split()[0]
-                    or not (m.label in ("GPE", "LOC") or _locative(text, m.start, lex))):
-                # a far namesake of a word the parser calls a person or an organisation ("Smirnov",
-                # an outlet's name), or with nothing saying it is a place here ("the Battle of
-                # Kursk", "Air defences"): the region an article is about does not make it one
-                mentions.remove(m)
+    _place_unlisted(mentions, text, lex, gaz)
     mentions.extend(_demonyms(text, tokens, taken, gaz, lex, doc))
     mentions.extend(_unknown_places(text, doc, mentions, lex, gaz, hits))
     mentions.extend(_borders(text, doc, mentions, gaz, lex))
