@@ -6,6 +6,7 @@ Part of the claims stage (:mod:`fogofwar.claims`), kept apart to keep each modul
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import json
@@ -57,6 +58,9 @@ class ClaimLexicon:
     own_side_nouns: tuple[str, ...] = ()  # "our lads", "our units": an article that speaks as one of the fighting
     negating_adverbs: frozenset[str] = frozenset()  # "officials rarely confirm": not said
     person_titles: frozenset[str] = frozenset()  # "the governor" is one person, whom "he" can continue
+    # the side and kind cues compiled once, in their order (one pattern per cue: the first that matches wins)
+    side_patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
+    kind_patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
 
 
 @functools.cache
@@ -86,7 +90,10 @@ def lexicon() -> ClaimLexicon:
         enemy_words=frozenset(raw["enemy_words"]), media_objects=frozenset(raw["media_objects"]),
         supposing_marks=frozenset(raw["supposing_marks"]), own_side_nouns=tuple(raw["own_side_nouns"]), negating_adverbs=frozenset(raw["negating_adverbs"]),
         side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
-            re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I))
+            re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I),
+        side_patterns=tuple((re.compile(rf"(?<![\w-]){re.escape(cue)}(?![\w-])"), side)
+                            for cue, side in longest_first(raw["side_cues"])),
+        kind_patterns=tuple((re.compile(rf"\b{re.escape(cue)}\b"), kind) for cue, kind in raw["kind_cues"].items()))
 
 
 def _inflections(lemmas: dict[str, str]) -> dict[str, str]:
@@ -152,8 +159,8 @@ def fold(text: str) -> str:
 
 def side_from_words(text: str, lex: ClaimLexicon) -> str:
     folded = " " + text.casefold() + " "
-    for cue, side in lex.side_cues:  # longest first: "pro-russian" before "russian"
-        if re.search(rf"(?<![\w-]){re.escape(cue)}(?![\w-])", folded):
+    for pattern, side in lex.side_patterns:  # longest first: "pro-russian" before "russian"
+        if pattern.search(folded):
             return side
     if lex.third_party.search(text):
         return "third_party"
@@ -166,8 +173,8 @@ def kind_from_words(span: Any, text: str, lex: ClaimLexicon, sent_text: str) -> 
             t.ent_type_ == "PERSON" for t in span):
         return "anonymous"
     named = any(t.ent_type_ == "PERSON" for t in span)
-    for cue, kind in lex.kind_cues:
-        if re.search(rf"\b{re.escape(cue)}\b", folded):
+    for pattern, kind in lex.kind_patterns:
+        if pattern.search(folded):
             if named and kind in ("anonymous", "institution", "government", "military"):
                 continue  # "official Ivan Petrov", "air force commander Ivan Petrov": a named person
             return kind
@@ -300,6 +307,19 @@ def _head_of(words: list[str], lex: ClaimLexicon) -> tuple[str, ...] | None:
     return None
 
 
+def _word_positions(doc: Any) -> tuple[list[str], dict[str, list[int]]]:
+    """The doc's lower-cased words and, per word, where it occurs (built once per doc: looking
+    back for a mention token by token made every definite description cost a pass over the doc)."""
+    cached = doc.user_data.get("fogofwar_word_positions")
+    if cached is None:
+        lowers = [t.lower_ for t in doc]
+        where: dict[str, list[int]] = {}
+        for i, w in enumerate(lowers):
+            where.setdefault(w, []).append(i)
+        cached = doc.user_data["fogofwar_word_positions"] = (lowers, where)
+    return cached
+
+
 def earlier_mention(description: Any, lex: ClaimLexicon) -> Any:
     """The nearest fuller mention before a definite description with a vocabulary head: for "the
     ministry", "Russia's Ministry of Defence"; for "the operational headquarters", "Operational
@@ -310,8 +330,10 @@ def earlier_mention(description: Any, lex: ClaimLexicon) -> Any:
     if head is None:
         return None
     doc = description.doc
-    for k in range(description.start - 1, len(head) - 2, -1):
-        if tuple(t.lower_ for t in doc[k - len(head) + 1:k + 1]) != head:
+    lowers, where = _word_positions(doc)
+    ends = where.get(head[-1], [])
+    for k in reversed(ends[:bisect.bisect_left(ends, description.start)]):
+        if k < len(head) - 1 or tuple(lowers[k - len(head) + 1:k + 1]) != head:
             continue
         mention = name_phrase(doc[k], lex)
         said = {t.lower_ for t in mention} | {t.lemma_.lower() for t in mention}

@@ -363,7 +363,7 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: C
         kind = "person"
     if spans and kind in ("person", "unknown"):
         text = " ".join(span.text for span in spans).casefold()
-        if any(k == "blogger" and re.search(rf"\b{re.escape(cue)}\b", text) for cue, k in lex.kind_cues):
+        if any(k == "blogger" and pattern.search(text) for pattern, k in lex.kind_patterns):
             kind = "blogger"
     role = claimant.role or (spans[0].text if spans else None)
     return dataclasses.replace(claimant, side=side, kind=kind, role=role)
