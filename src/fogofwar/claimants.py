@@ -58,6 +58,10 @@ class ClaimLexicon:
     own_side_nouns: tuple[str, ...] = ()  # "our lads", "our units": an article that speaks as one of the fighting
     negating_adverbs: frozenset[str] = frozenset()  # "officials rarely confirm": not said
     person_titles: frozenset[str] = frozenset()  # "the governor" is one person, whom "he" can continue
+    # a side word before these names whose ground a figure is on, not whose figure it is
+    land_nouns: frozenset[str] = frozenset()
+    # "his troops", "its forces": the claimant's own (a figure told of them is its side's)
+    own_forces: re.Pattern[str] = re.compile(r"(?!x)x")
     # the side and kind cues compiled once, in their order (one pattern per cue: the first that matches wins)
     side_patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
     kind_patterns: tuple[tuple[re.Pattern[str], str], ...] = ()
@@ -91,6 +95,9 @@ def lexicon() -> ClaimLexicon:
         supposing_marks=frozenset(raw["supposing_marks"]), own_side_nouns=tuple(raw["own_side_nouns"]), negating_adverbs=frozenset(raw["negating_adverbs"]),
         side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
             re.escape(c) for c in sorted(raw["side_cues"], key=len, reverse=True)) + r")(?![\w-])", re.I),
+        land_nouns=frozenset(raw["land_nouns"]),
+        own_forces=re.compile(r"\b(?:his|her|its|their)\s+(?:own\s+)?(?:[\w-]+\s+)?(?:"
+                              + "|".join(re.escape(w) for w in raw["own_forces"]) + r")\b", re.I),
         side_patterns=tuple((re.compile(rf"(?<![\w-]){re.escape(cue)}(?![\w-])"), side)
                             for cue, side in longest_first(raw["side_cues"])),
         kind_patterns=tuple((re.compile(rf"\b{re.escape(cue)}\b"), kind) for cue, kind in raw["kind_cues"].items()))

@@ -693,15 +693,22 @@ def _about(q: Quantity, sentence: tuple[int, int], text: str, places: Sequence[P
     side named last before it in its sentence ("Ukrainian forces hold 28 settlements"),
     the claimant's own for "our"/"we", else unknown."""
     before = text[sentence[0]:q.evidence.start]
-    last = max([*lex.side_words.finditer(before), *_FIRST_PERSON.finditer(before)],
+    sides = [m for m in lex.side_words.finditer(before) if not _of_ground(before, m.end(), lex)]
+    last = max([*sides, *_FIRST_PERSON.finditer(before), *lex.own_forces.finditer(before)],
                key=lambda m: m.end(), default=None)
     subject = None
-    if last is not None and _FIRST_PERSON.fullmatch(last.group()):
+    if last is not None and (_FIRST_PERSON.fullmatch(last.group()) or lex.own_forces.fullmatch(last.group())):
         subject = claimant.side if claimant.side in ("RU", "UA") else None
     elif last is not None:
         subject = lex.side_cues_map[fold(last.group())]
     region = places_mod.region_at(q.evidence.start, sentence, places, text)
     return dataclasses.replace(q, region=region, subject_side=subject)
+
+
+def _of_ground(text: str, end: int, lex: ClaimLexicon) -> bool:
+    """"Russian territory", "Russia's Kursk region": a side word that says whose ground it is."""
+    words = re.findall(r"[\w-]+", text[end:end + 40].lower())[:3]
+    return any(w in lex.land_nouns for w in words)
 
 
 def _claim_id(article_id: str, offset: int) -> str:

@@ -112,3 +112,19 @@ def test_local_officials_speak_for_the_place_of_their_paragraph_but_residents_do
     assert one(text, places=[_chernihiv(text)]).claimant.side == "UA"
     text = "Shelling hit a market in Chernihiv on Sunday. A shopkeeper, Olena, said four people were hurt."
     assert one(text, places=[_chernihiv(text)]).claimant.side == "unknown"
+
+
+def test_whose_figure_it_is_comes_from_the_holder_not_whose_ground() -> None:
+    from fogofwar import quantities
+
+    def figures(text: str) -> tuple[str, set[str | None]]:
+        article = Article(id=article_id(text), text=text, published="2024-08-20")
+        doc = nlp.load()(text)
+        (claim,) = claims.find_claims(article, doc, quantities=quantities.find_quantities(article, doc))
+        return claim.claimant.side, {q.subject_side for q in claim.quantities}
+
+    # "his troops" are the claimant's; "Russian territory" only says whose ground it is
+    assert figures("Ukraine's army chief said his troops held 41 settlements of Russian territory.") == ("UA", {"UA"})
+    assert figures("Ukraine's army chief said Ukrainian units held 41 Russian villages.") == ("UA", {"UA"})
+    # a side named as the holder still decides
+    assert figures("Russia's defence ministry said Ukrainian units held 12 villages.") == ("RU", {"UA"})
