@@ -496,7 +496,8 @@ def _list_neighbours(mentions: list[_Mention], text: str) -> None:
         anchors = [(n, n.chosen) for n in group if len(n.candidates) == 1 and n.chosen is not None
                    and n.chosen.kind == "populated" and n.chosen.latitude is not None]
         for g in group if anchors else ():
-            if len(g.candidates) < 2 or (g.chosen is not None and g.chosen.kind != "populated") or (
+            if len(g.candidates) < 2 or g.wants_division or (
+                    g.chosen is not None and g.chosen.kind != "populated") or (
                     g.chosen is None and not g.extra.get("unlisted")):
                 continue
             km = {p.id: min(_km(p.latitude, p.longitude, a.latitude, a.longitude) for n, a in anchors if n is not g)
@@ -603,7 +604,8 @@ def _borders(text: str, doc: Any, mentions: list[_Mention], gaz: Any, lex: Lexic
         if any(s < end and start < e for s, e in covered) or _qualifies_a_noun(doc, text, end):
             continue
         yield _Mention(start, end, text[start:end], [border], chosen=border,
-                       extra={"why": f"the border between the article's two most named countries ({' and '.join(top)})"})
+                       extra={"why": "the border between the article's two most named countries "
+                                     f"({' and '.join(top)})"})
 
 
 def _qualifies_a_noun(doc: Any, text: str, end: int) -> bool:
