@@ -17,6 +17,7 @@ that happened.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import functools
 import hashlib
@@ -759,14 +760,15 @@ def _subjects(tok: Any) -> list[Any]:
 
 
 def _sentence_of(tok: Any) -> Any:
-    """The token's sentence, found from its neighbours: spaCy's ``Token.sent`` walks every
-    sentence of the document from the start, which made long articles quadratic."""
-    doc, start, end = tok.doc, tok.i, tok.i + 1
-    while start > 0 and not doc[start].is_sent_start:
-        start -= 1
-    while end < len(doc) and not doc[end].is_sent_start:
-        end += 1
-    return doc[start:end]
+    """The token's sentence, from the doc's sentence starts listed once per doc: spaCy's
+    ``Token.sent`` walks every sentence of the document from the start (quadratic on long
+    articles), and walking to the neighbouring starts token by token cost as much again."""
+    doc = tok.doc
+    starts = doc.user_data.get("fogofwar_sentence_starts")
+    if starts is None:
+        starts = doc.user_data["fogofwar_sentence_starts"] = [s.start for s in doc.sents]
+    k = bisect.bisect_right(starts, tok.i) - 1
+    return doc[starts[k]:starts[k + 1] if k + 1 < len(starts) else len(doc)]
 
 
 def _historical(group: _Group, tok: Any, ref_year: int | None) -> bool:
