@@ -63,6 +63,7 @@ class Lexicon:
     not_places_lower: frozenset[str]
     variants: tuple[tuple[re.Pattern[str], str], ...]
     border: re.Pattern[str]
+    people: dict[str, str]
     contest_cues: tuple[str, ...]
     apposition: re.Pattern[str]
     institution_heads: frozenset[str]
@@ -86,6 +87,7 @@ def lexicon() -> Lexicon:
             w for head in raw["facility_heads"] for w in head.lower().split()),
         variants=tuple((re.compile(a), b) for a, b in raw["transliteration_variants"]),
         institution_heads=low(raw["institution_heads"]),
+        people=dict(raw["people_demonyms"]),
         contest_cues=tuple(c.lower() for c in raw["contest_cues"]),
         apposition=re.compile(r",\s+(?:an?|the|one)\s+(?:[\w-]+\s+){0,3}?(?:%s)\b" % "|".join(
             re.escape(w) for w in sorted(raw["settlement_words"], key=len, reverse=True)), re.IGNORECASE),
@@ -578,6 +580,23 @@ def _demonyms(text: str, tokens: Sequence[_Token], taken: set[int], gaz: Any, le
                 break
 
 
+def _peoples(tokens: Sequence[_Token], taken: set[int], mentions: list[_Mention], gaz: Any,
+             lex: Lexicon) -> Iterator[_Mention]:
+    """"Poles and Swedes were among the dead": a people named in the plural stands for where it
+    comes from, unless it is one of the two the article is about (the parties, whose
+    "Russians" and "Ukrainians" are sides, not places)."""
+    countries = Counter(m.chosen.country for m in mentions if m.chosen is not None and m.chosen.country)
+    parties = {c for c, _ in countries.most_common(2)}
+    for k, tok in enumerate(tokens):
+        code = lex.people.get(tok.text)
+        if code is None or k in taken or code in parties:
+            continue
+        country = gaz.country(code)
+        if country is not None:
+            yield _Mention(tok.start, tok.end, tok.text, [country], kind="demonym", chosen=country,
+                           extra={"why": f"a people other than the article's parties: {country.name}"})
+
+
 def _is_adjective(doc: Any, tok: _Token) -> bool:
     if doc is None or tok.capitalised:
         return False
@@ -807,6 +826,7 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
     _facilities(mentions, gaz)
     _place_unlisted(mentions, text, lex, gaz)
     mentions.extend(_demonyms(text, tokens, taken, gaz, lex, doc))
+    mentions.extend(_peoples(tokens, taken, mentions, gaz, lex))
     mentions.extend(_unknown_places(text, doc, mentions, lex, gaz, hits))
     mentions.extend(_borders(text, doc, mentions, gaz, lex))
     mentions.sort(key=lambda m: m.start)

@@ -403,3 +403,19 @@ def test_an_unknown_name_said_to_lie_near_a_town_is_near_that_town() -> None:
     assert "near Belgorod" in found["Kamenka"].reason
     # a far namesake qualified by a division it is not in is a village of that division, kept
     assert found["Ivanovka"].place == KURSK_OBL and found["Ivanovka"].precision == "adm1"
+
+
+def test_a_people_in_the_plural_is_its_country_unless_it_is_a_party() -> None:
+    poland = Place(id="iso3166-1:PL", name="Poland", kind="country", country="PL")
+    finland = Place(id="iso3166-1:FI", name="Finland", kind="country", country="FI")
+
+    class Gaz(FeatureGazetteer):
+        def country(self, code: str) -> Place | None:
+            return {"PL": poland, "FI": finland}.get(code) or super().country(code)
+
+    text = ("Ukraine said Poles and Finns were among the volunteers near Kursk, "
+            "while Russians and Ukrainians traded fire.")
+    found = by_text(places.find_mentions(Article(id=article_id(text), text=text), doc_for(text), Gaz()))
+    assert found["Poles"].place == poland and found["Poles"].kind == "demonym"
+    assert found["Finns"].place == finland
+    assert "Russians" not in found and "Ukrainians" not in found
