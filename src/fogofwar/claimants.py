@@ -52,6 +52,7 @@ class ClaimLexicon:
     # head nouns a definite description ("the ministry") refers back to a fuller mention by, longest first
     anaphor_heads: tuple[tuple[str, ...], ...] = ()
     impersonal_sources: frozenset[str] = frozenset()  # "according to preliminary data": no one named
+    figure_nouns: frozenset[str] = frozenset()  # "the figure from Kyiv is 41": whose figure it is
     enemy_words: frozenset[str] = frozenset()  # "the enemy's own channels": the side opposite the author's
     media_objects: frozenset[str] = frozenset()  # "posted photos": what a post shows, not what it says
     supposing_marks: frozenset[str] = frozenset()  # "if the ministry confirms": supposed, not said
@@ -90,7 +91,7 @@ def lexicon() -> ClaimLexicon:
         registry=registry, official_words=_words_pattern(raw["official_words"]),
         local_words=_words_pattern(raw["local_words"]), side_cues_map=dict(raw["side_cues"]),
         anaphor_heads=tuple(tuple(h.split()) for h in sorted(raw["anaphor_heads"], key=lambda h: -len(h.split()))),
-        impersonal_sources=frozenset(raw["impersonal_sources"]), person_titles=frozenset(raw["person_titles"]),
+        impersonal_sources=frozenset(raw["impersonal_sources"]), figure_nouns=frozenset(raw["figure_nouns"]), person_titles=frozenset(raw["person_titles"]),
         enemy_words=frozenset(raw["enemy_words"]), media_objects=frozenset(raw["media_objects"]),
         supposing_marks=frozenset(raw["supposing_marks"]), own_side_nouns=tuple(raw["own_side_nouns"]), negating_adverbs=frozenset(raw["negating_adverbs"]),
         side_words=re.compile(r"(?<![\w-])(?:" + "|".join(

@@ -112,8 +112,8 @@ def _phrase(token: Any) -> Any:
             break
     while start < end and (doc[start].is_punct or doc[start].lower_ in ("and", "but")):
         start += 1
-    while end > start + 1 and doc[end - 1].is_punct:
-        end -= 1
+    while end > start + 1 and (doc[end - 1].is_punct or doc[end - 1].dep_ == "case"):
+        end -= 1  # "Moscow's (count)": the speaker without the possessive
     return doc[start:end]
 
 
@@ -140,8 +140,11 @@ def _not_a_statement(tok: Any, lemma: str, quoted: Sequence[tuple[int, int]], le
     to say"), only supposed ("if the ministry confirms"), hardly ever done ("officials rarely
     confirm"), bidden ("let them deny it": a subject in the object case), or a verb of several senses
     in its other one ("put the plant out of action" is not "put the toll at six"; "called up
-    reservists" is not "called it a provocation")."""
+    reservists" is not "called it a provocation"), or the term of a comparison ("twice as many as
+    Kyiv admits")."""
     if any(s <= tok.idx < e for s, e in quoted):
+        return True
+    if _compared(tok):
         return True
     needs = lex.cue_needs.get(lemma)
     if needs and not any(t.lower_ == needs and t.dep_ in ("prep", "agent") for t in tok.subtree):
@@ -162,6 +165,18 @@ def _not_a_statement(tok: Any, lemma: str, quoted: Sequence[tuple[int, int]], le
 
 
 _OBJECT_CASE = frozenset({"them", "him", "me", "us"})
+_COMPARING = frozenset({"as", "than"})
+_AMOUNTS = frozenset({"many", "much", "more", "less", "fewer", "higher", "lower", "greater", "smaller"})
+
+
+def _compared(verb: Any) -> bool:
+    """The verb ends a comparison ("five times as many as Zelensky admits", "more than Kyiv says"):
+    it names whose figure another one is measured against, and says nothing itself."""
+    if verb.head.lower_ in _COMPARING and verb.dep_ in ("pobj", "pcomp"):
+        return True
+    head = verb.head
+    return verb.dep_ == "advcl" and (head.lower_ in _AMOUNTS or head.tag_ in ("JJR", "RBR")) and any(
+        t.lower_ in _COMPARING for t in head.doc[head.i + 1:verb.i])
 
 
 def _quotations(doc: Any) -> tuple[tuple[int, int], ...]:
@@ -187,6 +202,11 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
                 yield _Attribution(tok, _phrase(source), "according_to", "asserts", None,
                                    scope=_scope(source), how=how, **where)
             continue
+        source = _figure_source(tok, lex)
+        if source is not None:  # "the official figure from Kyiv is 41 dead", "Kyiv's toll stood at 51"
+            yield _Attribution(tok, _phrase(source), "other", "asserts", None, scope=_scope(source), how="own",
+                               **where)
+            continue
         lemma = _cue_lemma(tok, lex) if tok.pos_ in ("VERB", "AUX") else None
         if lemma is None or (tok.tag_ == "VBN" and tok.dep_ in ("amod", "acl")
                              and not any(c.dep_ == "agent" for c in tok.children)):
@@ -205,6 +225,25 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         words = (tok.idx, tok.idx + len(tok)) if how == "shared" and not _media_post(tok.head, lex) else None
         yield _Attribution(tok, _phrase(subj), lex.cues[lemma], stance, via, scope=_scope(subj), how=how,
                            words=words, **where)
+
+
+def _figure_source(verb: Any, lex: ClaimLexicon) -> Any:
+    """Whose figure a sentence gives when a figure noun from someone is what it is or stands at:
+    "the figure from Kyiv is 41 dead", "the ministry's tally stood at 51"; None otherwise."""
+    if verb.lemma_ not in ("be", "stand") or verb.dep_ not in ("ROOT", "ccomp", "conj"):
+        return None
+    subj = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+    if subj is None or subj.lower_ not in lex.figure_nouns:
+        return None
+    if not any(c.dep_ in ("attr", "acomp") or c.dep_ == "prep" and c.lower_ == "at"
+               for c in verb.children if any(n.like_num for n in c.subtree)):
+        return None
+    for child in subj.children:
+        if child.dep_ == "poss" and child.pos_ in ("PROPN", "NOUN"):
+            return child
+        if child.dep_ == "prep" and child.lower_ in ("from", "by"):
+            return next((c for c in child.children if c.dep_ == "pobj"), None)
+    return None
 
 
 def _author(subj: Any, how: str, lex: ClaimLexicon) -> tuple[Any, str]:
@@ -606,8 +645,8 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
                          [attr.cue_token.idx for attr, _c in found])
         for n, (attr, claimant) in enumerate(found):
             evidence = Evidence(article_id=article.id, start=start, end=end, text=article.text[start:end])
-            inside = tuple(_about(q, (start, end), article.text, places, claimant, lex) for q, owner in owners
-                           if owner == n)
+            inside = tuple(_about(q, (start, end), article.text, places, claimant, lex, speaker=attr.scope)
+                           for q, owner in owners if owner == n)
             hedges = _hedges(sent.text, lex)
             if attr.cue == "claimed" and "claimed" not in hedges:
                 hedges = (*hedges, "claimed")
@@ -688,13 +727,18 @@ _FIRST_PERSON = re.compile(r"\b(?:our|we|us)\b", re.I)
 
 
 def _about(q: Quantity, sentence: tuple[int, int], text: str, places: Sequence[PlaceMention],
-           claimant: Claimant, lex: ClaimLexicon) -> Quantity:
+           claimant: Claimant, lex: ClaimLexicon, *, speaker: tuple[int, int] = (0, 0)) -> Quantity:
     """Where a claimed figure is measured and whose it is (control, losses, prisoners): the
     side named last before it in its sentence ("Ukrainian forces hold 28 settlements"),
-    the claimant's own for "our"/"we", else unknown."""
+    the claimant's own for "our"/"we", else unknown. Words naming the speaker itself ("our
+    sources say", "Ukrainian officials said") say nothing of whose the figure is."""
     before = text[sentence[0]:q.evidence.start]
-    sides = [m for m in lex.side_words.finditer(before) if not _of_ground(before, m.end(), lex)]
-    last = max([*sides, *_FIRST_PERSON.finditer(before), *lex.own_forces.finditer(before)],
+
+    def told(m: re.Match[str]) -> bool:
+        return not speaker[0] <= sentence[0] + m.start() < speaker[1]
+
+    sides = [m for m in lex.side_words.finditer(before) if not _of_ground(before, m.end(), lex) and told(m)]
+    last = max([*sides, *filter(told, _FIRST_PERSON.finditer(before)), *filter(told, lex.own_forces.finditer(before))],
                key=lambda m: m.end(), default=None)
     subject = None
     if last is not None and (_FIRST_PERSON.fullmatch(last.group()) or lex.own_forces.fullmatch(last.group())):

@@ -59,6 +59,7 @@ class Lexicon:
     locative_cues: frozenset[str]
     settlement_words: frozenset[str]
     metonyms: dict[str, str]
+    metonym_source_nouns: frozenset[str]
     not_places: frozenset[str]
     not_places_lower: frozenset[str]
     variants: tuple[tuple[re.Pattern[str], str], ...]
@@ -82,7 +83,8 @@ def lexicon() -> Lexicon:
         demonyms=dict(raw["demonyms"]), demonym_heads=low(raw["demonym_place_heads"]),
         near_cues=tuple(sorted((c.lower() for c in raw["near_cues"]), key=len, reverse=True)),
         locative_cues=low(raw["locative_cues"]), settlement_words=low(raw["settlement_words"]),
-        metonyms=dict(raw["metonym_capitals"]), not_places=frozenset(raw["not_places"]),
+        metonyms=dict(raw["metonym_capitals"]), metonym_source_nouns=frozenset(raw["metonym_source_nouns"]),
+        not_places=frozenset(raw["not_places"]),
         not_places_lower=low(raw["not_places"]) | frozenset(
             w for head in raw["facility_heads"] for w in head.lower().split()),
         variants=tuple((re.compile(a), b) for a, b in raw["transliteration_variants"]),
@@ -259,7 +261,8 @@ def _shared_division_word(mentions: list[_Mention], text: str, lex: Lexicon) -> 
 
 
 def _metonyms_by_role(mentions: list[_Mention], doc: Any, lex: Lexicon) -> None:
-    """A capital that acts ("Moscow was taken aback", "Kyiv's incursion") is its government."""
+    """A capital that acts ("Moscow was taken aback", "Kyiv's incursion") or gives a figure or a word
+    ("the figure from Kyiv", "a statement by Moscow") is its government."""
     if doc is None:
         return
     for m in mentions:
@@ -268,6 +271,9 @@ def _metonyms_by_role(mentions: list[_Mention], doc: Any, lex: Lexicon) -> None:
         span = doc.char_span(m.start, m.end, alignment_mode="expand")
         if span is not None and span.root.dep_ in ("nsubj", "nsubjpass", "poss", "agent") and not any(
                 t.dep_ == "prep" for t in span.root.ancestors if t.i == span.root.head.i and t.pos_ == "ADP"):
+            m.kind = "metonym"
+        elif span is not None and span.root.dep_ == "pobj" and span.root.head.lower_ in ("from", "by") \
+                and span.root.head.head.lower_ in lex.metonym_source_nouns:
             m.kind = "metonym"
 
 

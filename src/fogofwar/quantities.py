@@ -92,6 +92,7 @@ class Lexicon:
     re_multiple_tail: re.Pattern[str]
     re_ratio: re.Pattern[str]
     re_qualifier: re.Pattern[str]  # anchored at the end of the text before a number
+    re_qualifier_after: re.Pattern[str]  # anchored right after a number and its unit
     re_measure_unit: re.Pattern[str]  # anchored at the end of a number
     re_noun: re.Pattern[str]
     re_cue: re.Pattern[str]
@@ -123,7 +124,7 @@ def lexicon() -> Lexicon:
               for name in ("time_nouns", "months", "abbreviations", "year_before")}
     return Lexicon(
         version=f"{raw['version']}-{digest}", raw=raw, number_words=number_words, scales=nw["scales"],
-        qualifiers={k.lower(): v for k, v in raw["qualifiers"].items()},
+        qualifiers={k.lower(): v for k, v in [*raw["qualifiers"].items(), *raw["qualifiers_after"].items()]},
         vague={k: (float(v[0]), float(v[1])) for k, v in raw["vague"].items()},
         approximate=raw["approximate"], fractions=raw["fractions"], multiples=raw["multiples"],
         measure_units={k.lower(): (v[0], float(v[1])) for k, v in raw["measure_units"].items()},
@@ -160,6 +161,7 @@ def _patterns(raw: Mapping[str, Any], number_words: Mapping[str, int]) -> dict[s
                                re.I),
         "re_multiple_tail": re.compile(rf"\s+(?:{_alt(raw['multiple_tails'])})(?![\w-])", re.I),
         "re_qualifier": re.compile(rf"(?<![\w-])(?:{_alt(raw['qualifiers'])})\s+$", re.I),
+        "re_qualifier_after": re.compile(rf"\s+(?:{_alt(raw['qualifiers_after'])})(?![\w-])", re.I),
         "re_measure_unit": re.compile(rf"[ -]?(?:{_alt(raw['measure_units'])})(?![^\W\d_])", re.I),
         "re_noun": re.compile(rf"(?:{_alt(w for ws in raw['unit_nouns'].values() for w in ws)})(?![\w-])", re.I),
         "re_cue": _words(w for ws in raw["unit_cues"].values() for w in ws),
@@ -488,6 +490,11 @@ def _single(c: _Core, text: str, lex: Lexicon) -> _Figure:
     if qual is not None and _word_before(text, qual.start()) in lex.words["particle_verbs"]:
         qual = None  # "handed over 76": a particle of the verb
     qualifier = lex.qualifiers[" ".join(qual.group().lower().split())] if qual else "exact"
+    after = lex.re_qualifier_after.match(text, end) if qual is None and c.kind in ("digits", "words") else None
+    noun_from = c.end
+    if after is not None:  # "1,000 at most", "50 or more (troops)"
+        qualifier, end = lex.qualifiers[" ".join(after.group().lower().split())], after.end()
+        noun_from = end if unit is None else c.end
     if c.kind == "vague":  # "dozens", "several hundred": their own bounds, whatever precedes them
         return _Figure(start=c.start, end=end, core_start=c.start, core_end=c.end, qualifier="vague",
                        low=c.low, best=None, high=c.high, spelled=True, unit=unit)
@@ -496,7 +503,7 @@ def _single(c: _Core, text: str, lex: Lexicon) -> _Figure:
     relative = c.kind in ("fraction", "multiple")
     # a factor stated plainly ("twice as many", "the same number") is a best value, not exact bounds
     low, best, high = _values("approximately" if relative and qualifier == "exact" else qualifier, value * factor)
-    return _Figure(start=qual.start() if qual else start, end=end, core_start=c.start, core_end=c.end,
+    return _Figure(start=qual.start() if qual else start, end=end, core_start=c.start, core_end=noun_from,
                    qualifier="relative" if relative else qualifier, low=low, best=best, high=high,
                    spelled=c.kind != "digits", unit=unit, relative=relative,
                    locative=qual is not None and qual.group().split()[0].lower() in lex.words["locative_qualifiers"])

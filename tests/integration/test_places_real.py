@@ -79,3 +79,14 @@ def test_seed_places(gaz) -> None:  # noqa: ANN001
     # the plant is in the gazetteer (data/features.json): its own site, 40 km from the city it is named after
     assert all(m.kind == "facility" and m.place.admin1 == "RU-KRS" and m.precision == "point"
                and abs(m.place.latitude - 51.68) < 0.1 and abs(m.place.longitude - 35.61) < 0.1 for m in plants)
+
+
+def test_a_capital_that_gives_a_figure_is_its_government_not_the_place(gaz) -> None:  # noqa: ANN001
+    found = mentions("The official toll from Moscow was 14 dead. A statement by Kyiv followed. "
+                     "A train from Kyiv reached Lviv.", gaz)
+    assert found["Moscow"].kind == "metonym"
+    kyiv = [m for m in places.find_mentions(Article(id="k", text="A statement by Kyiv followed. A train from Kyiv "
+                                                    "reached Lviv."), nlp.load()("A statement by Kyiv followed. "
+                                                                                  "A train from Kyiv reached Lviv."),
+                                            gaz) if m.evidence.text == "Kyiv"]
+    assert [m.kind for m in kyiv] == ["metonym", "toponym"]

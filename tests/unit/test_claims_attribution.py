@@ -391,3 +391,23 @@ def test_an_aid_groups_we_is_no_side() -> None:
     text = ("Field note | Kharkiv region\n\nRussian strikes hit two villages this week. Our teams delivered water "
             "to 300 families. According to our staff, shelters are full.")
     assert who(run(text))[-1] == ("our staff", "unknown", "according_to")
+
+
+# --- whose figure: a figure noun from someone, and the other side of a comparison ----------
+
+def test_a_figure_from_someone_is_their_claim() -> None:
+    found = run("The official toll from Kherson's governor is 9 dead. Moscow's count stood at 30 on Monday.")
+    assert [(c.claimant.evidence.text, c.cue) for c in found] == [("Kherson's governor", "other"), ("Moscow", "other")]
+    assert found[1].claimant.side == "RU"
+
+
+def test_a_figure_noun_without_a_source_or_a_number_is_no_claim() -> None:
+    assert run("The figure is 30. The count from the ministry was delayed.") == []
+
+
+def test_the_term_of_a_comparison_says_nothing_itself() -> None:
+    found = run("Our scouts say 120 were killed. That is three times as many as the governor admits. "
+                "It is far more than Kyiv claims.")
+    assert [c.claimant.evidence.text for c in found] == ["Our scouts"]
+    # "as X said" that frames a statement still attributes it
+    assert who(run("As the governor said on Monday, nine people were hurt.")) == [("the governor", "unknown", "said")]

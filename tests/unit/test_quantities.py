@@ -105,7 +105,10 @@ def test_the_doc_helps_only_where_the_words_do_not() -> None:
 
 
 @pytest.mark.parametrize(("sentence", "text", "expected"), [
-    ("Moscow said more than 250 soldiers were killed.", "more than 250", ("soldiers", "more_than", 250, None, None)),
+    ("Moscow said more than 250 soldiers were killed.", "more than 250", ("fatalities", "more_than", 250, None, None)),
+    ("Moscow said up to 250 soldiers were killed or wounded.", "up to 250", ("soldiers", "up_to", None, None, 250)),
+    ("Their own channel admits 90 or more troops were lost.", "90 or more", ("soldiers", "at_least", 90, None, None)),
+    ("The area they still hold is 400 square km at most.", "400 square km at most", ("km2", "up_to", None, None, 400)),
     ("At least 7 people died.", "At least 7", ("fatalities", "at_least", 7, None, None)),
     ("Fewer than 40 residents remain.", "Fewer than 40", ("people", "less_than", None, None, 40)),
     ("Kyiv lost up to 600 troops.", "up to 600", ("soldiers", "up_to", None, None, 600)),
