@@ -614,6 +614,9 @@ def _type(fig: _Figure, ctx: _Context, done: list[_Figure], next_start: int) -> 
     if noun is None and ctx.doc is not None:
         noun = _doc_noun(ctx, fig)
         how = "noun" if noun else how
+    echo = _echoed(fig, ctx, done) if noun is None and how == "bare" else None
+    if echo is not None and echo.unit:  # "raised the first figure to 1,263 km² and the second to 93"
+        return replace(fig, unit=echo.unit, inherited=True, bare=True)
     sent = ctx.sentence(fig.start)
     prev = [f for f in itertools.takewhile(lambda f: f.start >= sent[0], reversed(done)) if not f.relative][::-1]
     unit, inherited = _unit_in_context(fig, noun, how, ctx, sent, prev, next_start)
@@ -697,6 +700,31 @@ def _unit_in_context(fig: _Figure, noun: str | None, how: str, ctx: _Context, se
     if counted:
         return counted[-1].unit, True  # "14 drones: eight over Kursk region, four over ..."
     return "count", False
+
+
+_ORDINAL = re.compile(r"(?<![\w-])(?:the\s+)?(first|second|third|fourth|former|latter)"
+                      r"(?:\s+(?:figure|number|one|estimate|count|total|tally))?\s+(?:to|at|from|as)\s+$", re.I)
+_ORDINAL_INDEX = {"first": 0, "second": 1, "third": 2, "fourth": 3, "former": 0, "latter": -1}
+_ECHO_SENTENCES = 3  # how far back "the first figure" may point: the report it revises is close by
+
+
+def _echoed(fig: _Figure, ctx: _Context, figures: Sequence[_Figure]) -> _Figure | None:
+    """The earlier figure that "the first (figure) to", "the second to" points at: that one of the
+    figures listed together in the nearest earlier sentence that lists several."""
+    m = _ORDINAL.search(ctx.text, max(0, fig.start - 40), fig.start)
+    if m is None:
+        return None
+    lo = ctx.sentence(fig.start)[0]
+    for _ in range(_ECHO_SENTENCES):
+        if lo <= 0:
+            break
+        before = ctx.sentence(lo - 1)[0]
+        listed = [f for f in figures if before <= f.start < lo and not f.relative]
+        if len(listed) >= 2:
+            index = _ORDINAL_INDEX[m.group(1).lower()]
+            return listed[index] if index < len(listed) else None
+        lo = before
+    return None
 
 
 def _count_of(ctx: _Context, lo: int, hi: int) -> str | None:
@@ -811,6 +839,20 @@ def _measure(fig: _Figure, ctx: _Context, *, fallback: bool = True) -> str | Non
     return ctx.lex.unit_measures.get(fig.unit or "") if fallback else None
 
 
+def _measured(figures: list[_Figure], ctx: _Context) -> list[_Figure]:
+    """Each figure's measure; one that revises an earlier figure ("raised the first figure to
+    1,263 km²") without a cue of its own measures what that figure did."""
+    out: list[_Figure] = []
+    for f in figures:
+        if not f.relative:
+            echo = _echoed(f, ctx, out)
+            own = _measure(f, ctx, fallback=echo is None)
+            f = replace(f, measure=own or (echo.measure if echo is not None and echo.unit == f.unit else None)
+                        or ctx.lex.unit_measures.get(f.unit or ""))
+        out.append(f)
+    return out
+
+
 # --- the stage ---------------------------------------------------------------------------------
 
 
@@ -840,7 +882,7 @@ def find_quantities(article: Article, doc: Any = None) -> list[Quantity]:
         kept = _type(fig, ctx, typed, next_start)
         if kept is not None:
             typed.append(kept)
-    typed = [f if f.relative else replace(f, measure=_measure(f, ctx)) for f in _share_of_next(typed, text)]
+    typed = _measured(_share_of_next(typed, text), ctx)
     related = [_relate(f, ctx, typed) if f.relative else f for f in typed]
     return [Quantity(evidence=Evidence(article_id=article.id, start=f.start, end=f.end, text=text[f.start:f.end]),
                      unit=f.unit or "count", qualifier=f.qualifier, low=f.low, best=f.best, high=f.high,

@@ -364,3 +364,13 @@ def test_a_share_of_what_someone_claimed_finds_their_figure(text: str, share: st
 def test_a_share_finds_no_figure_across_a_paragraph() -> None:
     found = find("10:40\nDrones hit 40 homes in Izium.\n\n11:15\nHalf of them were never found, a rescuer wrote.")
     assert [q.evidence.text for q in found if q.qualifier == "relative"] == []
+
+
+def test_the_first_and_the_second_point_back_at_a_listed_pair() -> None:
+    found = by_text("The general said his units held 610 square kilometres and 31 villages. "
+                    "A week later he raised the first figure to 780 and the second to 44.")
+    assert (found["780"].unit, found["780"].measure) == ("km2", "area_controlled_km2")
+    assert (found["44"].unit, found["44"].measure) == ("settlements", "settlements_controlled")
+    # with no pair listed before, an ordinal points at nothing and the number keeps its own reading
+    found = by_text("The second to arrive was 12 minutes late.")
+    assert all(q.measure != "settlements_controlled" for q in found.values())
