@@ -29,10 +29,10 @@ def control_figures(sent: Any, quantities: Sequence[Quantity], *, verbs: frozens
     figure one of ground held (``data/events.json``, ``control_figures``)."""
     inside = sorted((q for q in quantities if sent.start_char <= q.evidence.start < sent.end_char),
                     key=lambda q: q.evidence.start)
-    area = [q for q in inside if q.measure in _AREA_MEASURES or (q.unit == "km2" and q.measure is None)]
+    area = [q for q in inside if q.measure in _AREA_MEASURES or (q.unit == "km2" and q.measure in (None, "other"))]
     # a count of settlements with no measure of its own is ground held beside an area held
     settled = [q for q in inside if q.measure in _SETTLEMENT_MEASURES
-               or (area and q.unit == "settlements" and q.measure is None)]
+               or (area and q.unit == "settlements" and q.measure in (None, "other"))]
     figures = sorted(area + settled, key=lambda q: q.evidence.start)
     out: list[tuple[Any, int, int]] = []
     last_noun = None

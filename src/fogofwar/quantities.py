@@ -836,7 +836,15 @@ def _measure(fig: _Figure, ctx: _Context, *, fallback: bool = True) -> str | Non
                 best = (distance, measure)
     if best is not None:
         return best[1]
-    return ctx.lex.unit_measures.get(fig.unit or "") if fallback else None
+    return _default_measure(fig.unit, ctx.lex) if fallback else None
+
+
+def _default_measure(unit: str | None, lex: Lexicon) -> str | None:
+    """The measure a unit implies when no cue says more ("121 injured"); a figure of a real unit that
+    fits no measure of the vocabulary is "other" ("about 70 percent of the town"); a bare count none."""
+    if unit in (None, "count"):
+        return None
+    return lex.unit_measures.get(unit, "other")
 
 
 def _measured(figures: list[_Figure], ctx: _Context) -> list[_Figure]:
@@ -848,7 +856,7 @@ def _measured(figures: list[_Figure], ctx: _Context) -> list[_Figure]:
             echo = _echoed(f, ctx, out)
             own = _measure(f, ctx, fallback=echo is None)
             f = replace(f, measure=own or (echo.measure if echo is not None and echo.unit == f.unit else None)
-                        or ctx.lex.unit_measures.get(f.unit or ""))
+                        or _default_measure(f.unit, ctx.lex))
         out.append(f)
     return out
 

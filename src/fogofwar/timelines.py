@@ -124,16 +124,19 @@ def timeline(values: Sequence[ClaimValue], *, measure: str, unit: str, region: s
                     region=region, values=tuple(sorted(values, key=_order)))
 
 
-def _day(v: ClaimValue) -> dt.date | None:
+def as_of_day(v: ClaimValue) -> dt.date | None:
+    """The day a value speaks of (None when its as-of date is unknown or not a date)."""
     try:
         return dt.date.fromisoformat(v.as_of.start[:10]) if v.as_of.start else None
     except ValueError:
         return None
 
 
-def _same_line(a: ClaimValue, b: ClaimValue) -> bool:
-    """One claimant, or one belligerent side: a new value is an update, not a dispute."""
-    if claimant_key(a) == claimant_key(b):
+def _same_line(a: ClaimValue, b: ClaimValue, *, keys: tuple[str, str] | None = None) -> bool:
+    """One claimant, or one belligerent side: a new value is an update, not a dispute.
+    ``keys``: the two claimant keys, when the caller has them already."""
+    ka, kb = keys if keys is not None else (claimant_key(a), claimant_key(b))
+    if ka == kb:
         return True
     return a.claimant.side == b.claimant.side and a.claimant.side in ("RU", "UA")
 
@@ -143,10 +146,17 @@ def _subjects_differ(a: ClaimValue, b: ClaimValue) -> bool:
     return sa is not None and sb is not None and sa != sb and "unknown" not in (sa, sb)
 
 
-def same_time(a: ClaimValue, b: ClaimValue) -> bool:
+def _comparable(line: Timeline, a: ClaimValue, b: ClaimValue) -> bool:
+    """Figures of the "other" measure (none of the vocabulary's) speak of one thing only when one
+    report sets them side by side; across reports nothing says they count the same thing."""
+    return line.measure != "other" or a.origin == b.origin
+
+
+def same_time(a: ClaimValue, b: ClaimValue, *, days: tuple[dt.date | None, dt.date | None] | None = None) -> bool:
     """As-of dates at most a reporting week apart, or both unknown in one article (an
-    undated roundup sets the two sides' figures side by side, as they stand)."""
-    da, db = _day(a), _day(b)
+    undated roundup sets the two sides' figures side by side, as they stand).
+    ``days``: the two as-of days (:func:`as_of_day`), when the caller has them already."""
+    da, db = days if days is not None else (as_of_day(a), as_of_day(b))
     if da is None and db is None:
         return a.origin == b.origin
     return da is not None and db is not None and abs((da - db).days) <= SAME_TIME_DAYS
@@ -155,17 +165,21 @@ def same_time(a: ClaimValue, b: ClaimValue) -> bool:
 def contradictions(line: Timeline) -> list[Disagreement]:
     """Updates along each claimant's or side's line, and disagreements between lines."""
     values = line.values
+    # every pair is compared: each value's claimant key and day are worked out once
+    keys = [claimant_key(v) for v in values]
+    days = [as_of_day(v) for v in values]
     out: dict[str, Disagreement] = {}
     for i, a in enumerate(values):
-        for b in values[i + 1:]:
-            if agree(a, b) or _subjects_differ(a, b):
+        for j in range(i + 1, len(values)):
+            b = values[j]
+            if agree(a, b) or _subjects_differ(a, b) or not _comparable(line, a, b):
                 continue
-            if _same_line(a, b):
+            if _same_line(a, b, keys=(keys[i], keys[j])):
                 continue
-            if same_time(a, b):
+            if same_time(a, b, days=(days[i], days[j])):
                 _add(out, line, "disputed", a, b, f"{_who(a)} and {_who(b)} give values that do not meet "
                      f"within {SAME_TIME_DAYS} day(s) of each other")
-    for a, b in _updates(values):
+    for a, b in (step for step in _updates(values) if _comparable(line, *step)):
         _add(out, line, "updated", a, b, f"{_who(b)} gives a new value after {_who(a)}")
     return sorted(out.values(), key=lambda d: (d.status, _order(d.a), _order(d.b)))
 
@@ -174,7 +188,7 @@ def _updates(values: Sequence[ClaimValue]) -> list[tuple[ClaimValue, ClaimValue]
     """Consecutive changes of value along each line (copies of one figure are one step)."""
     lines: dict[str, list[ClaimValue]] = {}
     for v in values:
-        if _day(v) is None:  # a figure that cannot be placed in time updates nothing
+        if as_of_day(v) is None:  # a figure that cannot be placed in time updates nothing
             continue
         side = v.claimant.side
         lines.setdefault(side if side in ("RU", "UA") else claimant_key(v), []).append(v)

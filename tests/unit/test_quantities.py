@@ -227,9 +227,11 @@ def test_measures_come_from_cues(sentence: str, measure: str) -> None:
     assert q.measure == measure
 
 
-def test_no_cue_no_measure() -> None:
+def test_no_cue_no_measure_of_the_vocabulary() -> None:
     (q,) = find("A column of 15 trucks was seen near Izium.")
-    assert q.unit == "vehicles" and q.measure is None
+    assert q.unit == "vehicles" and q.measure == "other"  # not losses: nothing says they were hit
+    (q,) = find("The brigade counted 15 of them near Izium.")
+    assert q.unit == "count" and q.measure is None
 
 
 def test_over_before_a_place_count_is_a_preposition() -> None:
@@ -374,3 +376,10 @@ def test_the_first_and_the_second_point_back_at_a_listed_pair() -> None:
     # with no pair listed before, an ordinal points at nothing and the number keeps its own reading
     found = by_text("The second to arrive was 12 minutes late.")
     assert all(q.measure != "settlements_controlled" for q in found.values())
+
+
+def test_people_who_remain_are_not_evacuees_and_a_figure_of_no_measure_is_other() -> None:
+    found = by_text("About 800 residents remained in the town, most of them too frail to leave. "
+                    "Some 4,000 people were evacuated last week. Russian units hold 60 percent of the town.")
+    assert found["About 800"].measure == "other" and found["Some 4,000"].measure == "evacuated_people"
+    assert found["60 percent"].measure == "other"

@@ -87,3 +87,23 @@ def test_claim_values_leave_out_the_figure_another_one_is_a_share_of() -> None:
                         measure="area_controlled_km2", unit="km2", region="RU-BRY")
     assert v.quantity.evidence == half.evidence and (v.low, v.high) == (0.0, 600.0)
     assert v.quantity.subject_side == "UA"  # a share of the area Ukraine holds is about Ukraine's control
+
+
+def test_figures_of_no_known_measure_are_compared_only_within_one_report() -> None:
+    import dataclasses
+
+    def other(text: str, n: float, article: str) -> Quantity:
+        return dataclasses.replace(qty(text, "exact", n, n, n, article=article), measure="other", unit="people")
+
+    values = [value(other("600", 600, "A"), "Volunteer M", "UA", "2024-10-02"),
+              value(other("2,500", 2500, "A"), "Appointed official S", "RU", "2024-10-02"),
+              value(other("9,000", 9000, "B"), "Mayor T", "RU", "2024-10-03")]
+    line = timeline(values, measure="other", unit="people", region="UA-14")
+    found = contradictions(line)
+    # side by side in article A they dispute; article B's figure may count something else entirely
+    assert [(d.status, {d.a.quantity.evidence.text, d.b.quantity.evidence.text}) for d in found] == [
+        ("disputed", {"600", "2,500"})]
+    # on a measure of the vocabulary the same figures across reports do dispute
+    known = timeline([dataclasses.replace(v, quantity=dataclasses.replace(v.quantity, measure="evacuated_people"))
+                      for v in values], measure="evacuated_people", unit="people", region="UA-14")
+    assert len([d for d in contradictions(known) if d.status == "disputed"]) == 2
