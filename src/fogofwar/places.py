@@ -471,7 +471,7 @@ def _resolve(mentions: list[_Mention], text: str) -> None:
     for m in mentions:
         if _confident(m) and _qualifier(m, mentions, text) is None:
             m.chosen = _rank(m, _Context())[0]
-            _note(m.chosen, ctx)
+            _note(m.chosen, ctx, government=m.kind == "metonym")
     for m in mentions:
         if m.chosen is None and m.candidates:
             q = _qualifier(m, mentions, text)
@@ -485,7 +485,7 @@ def _resolve(mentions: list[_Mention], text: str) -> None:
             if region is None and _far_and_small(m, ctx):
                 m.chosen, m.extra["unlisted"] = None, True  # placed in its region later, if the text says
             elif m.chosen.kind == "populated" and (m.label in ("GPE", "LOC") or (m.chosen.population or 0) >= 100_000):
-                _note(m.chosen, ctx)
+                _note(m.chosen, ctx, government=m.kind == "metonym")
 
 
 # Places a report lists together ("near A, B and C") lie on one stretch of front: a namesake of
@@ -554,7 +554,13 @@ def _far_and_small(m: _Mention, ctx: _Context) -> bool:
     return True
 
 
-def _note(p: Place, ctx: _Context) -> None:
+def _note(p: Place, ctx: _Context, *, government: bool = False) -> None:
+    """Let a resolved place set the article's context. A capital standing for its government
+    ("Moscow said") names its country, not ground: its region and coordinates do not count."""
+    if government:
+        if p.country:
+            ctx.countries[p.country] += 1
+        return
     if p.admin1:
         ctx.admin1[p.admin1] += 1
     if p.country:

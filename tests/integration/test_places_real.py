@@ -90,3 +90,11 @@ def test_a_capital_that_gives_a_figure_is_its_government_not_the_place(gaz) -> N
                                                                                   "A train from Kyiv reached Lviv."),
                                             gaz) if m.evidence.text == "Kyiv"]
     assert [m.kind for m in kyiv] == ["metonym", "toponym"]
+
+
+def test_a_capital_standing_for_its_government_does_not_pull_namesakes_near_it(gaz) -> None:  # noqa: ANN001
+    found = mentions("Moscow said its units broke into the village of Zarechye north of Kupiansk "
+                     "in the Kharkiv region on Monday.", gaz)
+    assert found["Moscow"].kind == "metonym"
+    village = found["Zarechye"]
+    assert village.place is not None and village.place.admin1 == "UA-63" and village.precision in ("adm1", "near")
