@@ -11,6 +11,7 @@ import functools
 import hashlib
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -41,6 +42,7 @@ class ClaimLexicon:
     anonymous_markers: tuple[str, ...]
     document_words: frozenset[str]  # what a claimant issues: "the statement said" speaks for its author
     cue_needs: dict[str, str]  # a cue lemma that attributes only with this preposition: put ... at
+    cue_needs_figure: frozenset[str]  # a cue lemma that attributes only with a number in its object: count
     cue_not_with: dict[str, tuple[str, ...]]  # particles that give a cue lemma another sense: call up, call off
     evidential: frozenset[str]  # cue lemmas a thing can be the subject of ("footage shows"): a speaker is needed
     outlet_verbs: frozenset[str]
@@ -53,6 +55,7 @@ class ClaimLexicon:
     anaphor_heads: tuple[tuple[str, ...], ...] = ()
     impersonal_sources: frozenset[str] = frozenset()  # "according to preliminary data": no one named
     figure_nouns: frozenset[str] = frozenset()  # "the figure from Kyiv is 41": whose figure it is
+    count_nouns: frozenset[str] = frozenset()  # "by my count", "by the ministry's estimate"
     enemy_words: frozenset[str] = frozenset()  # "the enemy's own channels": the side opposite the author's
     media_objects: frozenset[str] = frozenset()  # "posted photos": what a post shows, not what it says
     supposing_marks: frozenset[str] = frozenset()  # "if the ministry confirms": supposed, not said
@@ -86,12 +89,14 @@ def lexicon() -> ClaimLexicon:
         third_party=_third_party_pattern(raw["third_party_cues"]), kind_cues=tuple(raw["kind_cues"].items()),
         anonymous_markers=tuple(raw["anonymous_markers"]), document_words=frozenset(raw["document_words"]),
         evidential=frozenset(raw["evidential_lemmas"]), cue_needs=dict(raw["cue_needs_preposition"]),
+        cue_needs_figure=frozenset(raw["cue_needs_figure"]),
         cue_not_with={k: tuple(v) for k, v in raw["cue_not_with_particle"].items()},
         outlet_verbs=frozenset(raw["outlet_verbs"]),
         registry=registry, official_words=_words_pattern(raw["official_words"]),
         local_words=_words_pattern(raw["local_words"]), side_cues_map=dict(raw["side_cues"]),
         anaphor_heads=tuple(tuple(h.split()) for h in sorted(raw["anaphor_heads"], key=lambda h: -len(h.split()))),
-        impersonal_sources=frozenset(raw["impersonal_sources"]), figure_nouns=frozenset(raw["figure_nouns"]), person_titles=frozenset(raw["person_titles"]),
+        impersonal_sources=frozenset(raw["impersonal_sources"]), figure_nouns=frozenset(raw["figure_nouns"]),
+        count_nouns=frozenset(raw["count_nouns"]), person_titles=frozenset(raw["person_titles"]),
         enemy_words=frozenset(raw["enemy_words"]), media_objects=frozenset(raw["media_objects"]),
         supposing_marks=frozenset(raw["supposing_marks"]), own_side_nouns=tuple(raw["own_side_nouns"]), negating_adverbs=frozenset(raw["negating_adverbs"]),
         side_words=re.compile(r"(?<![\w-])(?:" + "|".join(
@@ -373,11 +378,24 @@ def voice_side(text: str, lex: ClaimLexicon) -> str:
         re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", plain, re.I) for w in lex.enemy_words)
     if not combatant:
         return "unknown"
-    named = {lex.side_cues_map[fold(m.group())] for m in lex.side_words.finditer(plain)
-             if not re.search(r"\b(?:our|my)[ \t]+(?:\w+[ \t]+)?$", plain[max(0, m.start() - 30):m.start()], re.I)}
-    if len(named) != 1:
+    named = Counter(lex.side_cues_map[fold(m.group())] for m in lex.side_words.finditer(plain)
+                    if not re.search(r"\b(?:our|my)[ \t]+(?:\w+[ \t]+)?$", plain[max(0, m.start() - 30):m.start()],
+                                     re.I) and not _names_ground(plain, m.end(), lex)
+                    and not _PLACED.search(plain, max(0, m.start() - 12), m.start()))
+    ranked = named.most_common(2)
+    # the other side is the one named in the third person, at least twice as often as any other
+    # (a post may name a unit of its own side once: "sources in the Sever group")
+    if not ranked or len(ranked) == 2 and ranked[0][1] < 2 * ranked[1][1]:
         return "unknown"
-    return {"RU": "UA", "UA": "RU"}.get(named.pop(), "unknown")
+    return {"RU": "UA", "UA": "RU"}.get(ranked[0][0], "unknown")
+
+
+_PLACED = re.compile(r"\b(?:in|near|outside|around|over|towards?)\s+$", re.I)  # "outside Moscow": a place
+
+
+def _names_ground(text: str, end: int, lex: ClaimLexicon) -> bool:
+    """"Russian land", "Ukrainian soil": a side word that says whose ground, not who speaks."""
+    return bool(lex.land_nouns.intersection(re.findall(r"[\w-]+", text[end:end + 30].lower())[:2]))
 
 
 def header_author(doc: Any, lex: ClaimLexicon) -> Any:
@@ -401,7 +419,9 @@ def header_author(doc: Any, lex: ClaimLexicon) -> Any:
         cut = next((n for n, t in enumerate(line) if t.text in _HEADER_SEPARATORS), None)
         named = line[:cut] if cut else []
         roots = [t for t in named if not any(t.head.i == u.i for u in named if u.i != t.i)]
-        if len(roots) == 1:
+        if len(roots) > 1 and len(named) <= 4 and all(t.pos_ == "PROPN" for t in named):
+            mention = doc[named[0].i:named[-1].i + 1]  # a name the parser split: "Zapadny Vektor |"
+        elif len(roots) == 1:
             mention = name_phrase(roots[0], lex)
             if (mention.start, mention.end) != (named[0].i, named[-1].i + 1):
                 return None  # "Kremlin says talks are off | Outlet": a headline, not a name
@@ -409,4 +429,10 @@ def header_author(doc: Any, lex: ClaimLexicon) -> Any:
         return None
     entry = registry_entry(mention, lex)
     kind = entry.kind if entry is not None else kind_from_words(mention, mention.text, lex, mention.text)
-    return mention if kind in ("institution", "government", "military") else None
+    if kind in ("institution", "government", "military"):
+        return mention
+    # a channel signing its own post ("Severny Veter | notes from the front") that speaks as one
+    # of the fighting: the blogger is the author
+    if kind != "media" and voice_side(text, lex) in ("RU", "UA"):
+        return mention
+    return None

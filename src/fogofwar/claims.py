@@ -137,7 +137,7 @@ def _cue_lemma(tok: Any, lex: ClaimLexicon) -> str | None:
 def _not_a_statement(tok: Any, lemma: str, quoted: Sequence[tuple[int, int]], lex: ClaimLexicon) -> bool:
     """Cue verbs that attribute nothing: inside someone's quoted words ("“our mapping suggests”"),
     negated ("did not confirm", "published no figure"), a to-infinitive ("to assess", "declined
-    to say"), only supposed ("if the ministry confirms"), hardly ever done ("officials rarely
+    to say") or a future ("will say"), only supposed ("if the ministry confirms"), hardly ever done ("officials rarely
     confirm"), bidden ("let them deny it": a subject in the object case), or a verb of several senses
     in its other one ("put the plant out of action" is not "put the toll at six"; "called up
     reservists" is not "called it a provocation"), or the term of a comparison ("twice as many as
@@ -146,14 +146,17 @@ def _not_a_statement(tok: Any, lemma: str, quoted: Sequence[tuple[int, int]], le
         return True
     if _compared(tok):
         return True
+    if lemma in lex.cue_needs_figure and not any(
+            t.like_num for c in tok.children if c.dep_ == "dobj" for t in c.subtree):
+        return True  # "every vote counts"
     needs = lex.cue_needs.get(lemma)
     if needs and not any(t.lower_ == needs and t.dep_ in ("prep", "agent") for t in tok.subtree):
         return True
     for child in tok.children:
         if child.dep_ == "prt" and child.lower_ in lex.cue_not_with.get(lemma, ()):
             return True
-        if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ == "to"):
-            return True
+        if child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in ("to", "will", "shall", "'ll")):
+            return True  # not said, or not yet: "will say thank you"
         if child.dep_ == "dobj" and any(d.dep_ == "det" and d.lower_ == "no" for d in child.children):
             return True
         if (child.dep_ == "mark" and child.lower_ in lex.supposing_marks) or (
@@ -202,6 +205,12 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
                 yield _Attribution(tok, _phrase(source), "according_to", "asserts", None,
                                    scope=_scope(source), how=how, **where)
             continue
+        if tok.lower_ == "by" and tok.dep_ in ("prep", "agent"):
+            counted = _counted_by(tok, lex)
+            if counted is not None:  # "by my count", "by the ministry's estimate"
+                yield _Attribution(tok, _phrase(counted), "estimated", "asserts", None, scope=_scope(counted),
+                                   how="author" if counted.lower_ in _FIRST_PERSON_POSS else "own", **where)
+                continue
         source = _figure_source(tok, lex)
         if source is not None:  # "the official figure from Kyiv is 41 dead", "Kyiv's toll stood at 51"
             yield _Attribution(tok, _phrase(source), "other", "asserts", None, scope=_scope(source), how="own",
@@ -225,6 +234,18 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
         words = (tok.idx, tok.idx + len(tok)) if how == "shared" and not _media_post(tok.head, lex) else None
         yield _Attribution(tok, _phrase(subj), lex.cues[lemma], stance, via, scope=_scope(subj), how=how,
                            words=words, **where)
+
+
+_FIRST_PERSON_POSS = frozenset({"my", "our"})
+
+
+def _counted_by(prep: Any, lex: ClaimLexicon) -> Any:
+    """Whose count a figure is "by": the owner of a count noun after "by" ("by my count" -> my,
+    "by the ministry's estimate" -> the ministry), or None."""
+    noun = next((c for c in prep.children if c.dep_ == "pobj"), None)
+    if noun is None or noun.lemma_.lower() not in lex.count_nouns:
+        return None
+    return next((c for c in noun.children if c.dep_ == "poss"), None)
 
 
 def _figure_source(verb: Any, lex: ClaimLexicon) -> Any:
@@ -328,6 +349,8 @@ def _side_of_voice(subject: Any, lex: ClaimLexicon, ctx: Context) -> str:
         own = registry_side = side_from_words(ctx.author.text, lex)
         if registry_side == "unknown":
             own = side_from_places(ctx.author.start_char, ctx.author.end_char, ctx)
+        if own == "unknown":
+            own = ctx.voice  # a signed channel: the side its "we" fights for
     if words & {"my", "our"}:
         return own
     if words & lex.enemy_words:
@@ -477,6 +500,8 @@ def _antecedent(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: l
         return _pronoun_antecedent(words[0], attr, article, lex, seen, ctx)
     if attr.how == "according" and ctx.author is not None and _impersonal(attr.claimant, lex):
         return _mentioned(ctx.author, lex, seen, ctx)
+    if attr.how == "author":  # "by my count": whoever signs the post, if it is signed
+        return _mentioned(ctx.author, lex, seen, ctx) if ctx.author is not None else None
     if not words or words[0].lower_ != "the" or len(words) > 4:
         return None
     found = None

@@ -28,7 +28,7 @@ import hashlib
 import itertools
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from importlib import resources
 from typing import Any
@@ -577,10 +577,16 @@ def _doc_noun(ctx: _Context, fig: _Figure) -> str | None:
     return ctx.lex.noun_units.get(head.text.lower()) or ctx.lex.noun_units.get(head.lemma_.lower())
 
 
+_CUE_OVERRUN = 24  # longest cue tail past a clause break: " and wounded", " or injured"
+
+
 def _nearest_cue(ctx: _Context, lo: int, hi: int, fig: _Figure, allowed: frozenset[str] | None = None) -> str | None:
     """The unit of the casualty cue nearest the figure between lo and hi."""
     best: tuple[int, str] | None = None
-    for m in ctx.lex.re_cue.finditer(ctx.text, lo, max(lo, hi)):
+    # a cue may run past the clause's end ("400 killed | and wounded"), but must start inside it
+    for m in ctx.lex.re_cue.finditer(ctx.text, lo, min(len(ctx.text), max(lo, hi) + _CUE_OVERRUN)):
+        if m.start() >= max(lo, hi):
+            break
         unit = ctx.lex.cue_units[" ".join(m.group().lower().split())]
         if allowed is not None and unit not in allowed:
             continue
@@ -620,6 +626,10 @@ def _type(fig: _Figure, ctx: _Context, done: list[_Figure], next_start: int) -> 
     sent = ctx.sentence(fig.start)
     prev = [f for f in itertools.takewhile(lambda f: f.start >= sent[0], reversed(done)) if not f.relative][::-1]
     unit, inherited = _unit_in_context(fig, noun, how, ctx, sent, prev, next_start)
+    if unit == "count" and how == "bare" and not prev:
+        carried = _carried_over(fig, ctx, done, sent)
+        if carried is not None:  # "Five of the six missiles were shot down. ... no more than two were intercepted"
+            unit, inherited = carried.unit, True
     if fig.spelled and fig.qualifier != "vague" and _pronoun(fig, ctx, how, unit, next_start):
         return None
     if fig.locative and (_word_before(ctx.text, fig.start) in ctx.lex.noun_units
@@ -702,6 +712,26 @@ def _unit_in_context(fig: _Figure, noun: str | None, how: str, ctx: _Context, se
     return "count", False
 
 
+def _carried_over(fig: _Figure, ctx: _Context, done: Sequence[_Figure], sent: tuple[int, int]) -> _Figure | None:
+    """A bare number with nothing counted in its own sentence speaks of what the sentence before
+    counted ("Five of the six missiles were shot down. The source said no more than two were
+    intercepted"), when its own words measure that kind of thing (a cue of that unit's measures)."""
+    if sent[0] <= 0 or "\n" in ctx.text[max(0, sent[0] - 2):sent[0]]:
+        return None  # a new paragraph starts a new subject
+    before = ctx.sentence(sent[0] - 1)
+    counted = [f for f in done if before[0] <= f.start < before[1] and not f.relative
+               and f.unit not in (None, "count")]
+    if not counted:
+        return None
+    last = counted[-1]
+    return last if _measure(replace(fig, unit=last.unit), ctx, fallback=False) is not None else None
+
+
+_FIGURE_NOUN = re.compile(r"(?<![\w-])(?:the|that|this)\s+(?:same\s+|latest\s+|new\s+|real\s+)?"
+                          r"(?:figure|number|total|estimate|tally)"
+                          r"(?!\s+of)(?![\w-])", re.I)
+
+
 _ORDINAL = re.compile(r"(?<![\w-])(?:the\s+)?(first|second|third|fourth|former|latter)"
                       r"(?:\s+(?:figure|number|one|estimate|count|total|tally))?\s+(?:to|at|from|as)\s+$", re.I)
 _ORDINAL_INDEX = {"first": 0, "second": 1, "third": 2, "fourth": 3, "former": 0, "latter": -1}
@@ -710,10 +740,11 @@ _ECHO_SENTENCES = 3  # how far back "the first figure" may point: the report it 
 
 def _echoed(fig: _Figure, ctx: _Context, figures: Sequence[_Figure]) -> _Figure | None:
     """The earlier figure that "the first (figure) to", "the second to" points at: that one of the
-    figures listed together in the nearest earlier sentence that lists several."""
+    figures listed together in the nearest earlier sentence that lists several; or the one "the
+    figure" names again."""
     m = _ORDINAL.search(ctx.text, max(0, fig.start - 40), fig.start)
     if m is None:
-        return None
+        return _figure_meant(fig, ctx, figures)
     lo = ctx.sentence(fig.start)[0]
     for _ in range(_ECHO_SENTENCES):
         if lo <= 0:
@@ -725,6 +756,27 @@ def _echoed(fig: _Figure, ctx: _Context, figures: Sequence[_Figure]) -> _Figure 
             return listed[index] if index < len(listed) else None
         lo = before
     return None
+
+
+def _figure_meant(fig: _Figure, ctx: _Context, figures: Sequence[_Figure]) -> _Figure | None:
+    """"Bloggers put the figure at less than 400", "rejected that figure, saying ... no more than 40":
+    the last figure of a real unit before it in its paragraph or the one before, which "the
+    figure" names again."""
+    lo = ctx.sentence(fig.start)[0]
+    if not _FIGURE_NOUN.search(ctx.text, lo, fig.start):
+        return None
+    paragraph = _paragraph_before(ctx.text, ctx.text.rfind("\n", 0, lo) + 1)
+    earlier = [f for f in figures if paragraph <= f.start and f.end <= fig.start and not f.relative
+               and f.unit not in (None, "count")]
+    return earlier[-1] if earlier else None
+
+
+def _paragraph_before(text: str, start: int) -> int:
+    """Where the paragraph before the one starting at ``start`` starts (blank lines skipped)."""
+    end = start
+    while end > 0 and text[end - 1] in "\n \t":
+        end -= 1
+    return text.rfind("\n", 0, end) + 1
 
 
 def _count_of(ctx: _Context, lo: int, hi: int) -> str | None:
@@ -849,9 +901,15 @@ def _default_measure(unit: str | None, lex: Lexicon) -> str | None:
 
 def _measured(figures: list[_Figure], ctx: _Context) -> list[_Figure]:
     """Each figure's measure; one that revises an earlier figure ("raised the first figure to
-    1,263 km²") without a cue of its own measures what that figure did."""
+    1,263 km²") without a cue of its own measures what that figure did; the whole that a part is
+    "of" ("38 of 45 drones were downed") is not what the verb counts, and is "other"."""
     out: list[_Figure] = []
+    wholes = {nxt.start for fig, nxt in zip(figures, figures[1:])
+              if (of := _OF.match(ctx.text, fig.end)) is not None and of.end() == nxt.start}
     for f in figures:
+        if f.start in wholes and not f.relative:  # "five of the six missiles were shot down": six were fired
+            out.append(replace(f, measure=None if f.unit in (None, "count") else "other"))
+            continue
         if not f.relative:
             echo = _echoed(f, ctx, out)
             own = _measure(f, ctx, fallback=echo is None)

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -74,7 +75,7 @@ def claim_values(claim: Claim, *, origin: str, outlets: Sequence[str], article_q
     about (its subject, from ``subjects``: (article id, start) -> side, as other claims say)."""
     pool = list(article_quantities) or list(claim.quantities)
     referents = {(r.evidence.start, r.evidence.end) for q in claim.quantities if q.qualifier == "relative"
-                 for r in [_referent(q, claim.quantities, nearest=True)] if r is not None}
+                 for r in [_referent(q, claim.quantities, nearest=True)] if r is not None and _others(r, claim)}
     out = []
     for q in claim.quantities:
         if (q.measure, q.unit, q.region) != (measure, unit, region) \
@@ -83,7 +84,7 @@ def claim_values(claim: Claim, *, origin: str, outlets: Sequence[str], article_q
         ref = (_referent(q, claim.quantities, nearest=True) or _referent(q, pool)) if q.qualifier == "relative" else None
         if ref is not None:
             subject = ref.subject_side or (subjects or {}).get((ref.evidence.article_id, ref.evidence.start))
-            if subject:
+            if subject and q.subject_side is None:  # "Ukrainian units lost twice as many": its own subject
                 q = dataclasses.replace(q, subject_side=subject)
         span = interval(q, ref)
         if span is None:
@@ -92,6 +93,17 @@ def claim_values(claim: Claim, *, origin: str, outlets: Sequence[str], article_q
                               quantity=q, as_of=claim.as_of, origin=origin, low=span[0], high=span[1],
                               outlets=tuple(outlets)))
     return out
+
+
+_CLAIMED = re.compile(r"^\W*(?:\w+\W+){0,3}?(?:claim(?:ed|s)?|says?|said|admit(?:s|ted)?|reported|estimated)\b", re.I)
+
+
+def _others(referent: Quantity, claim: Claim) -> bool:
+    """Whether a figure another one is measured against is someone else's, quoted: "less than half
+    of the 1,263 km² claimed by Kyiv". Without such words it is the claimant's own ("no more than
+    40, and Ukrainian units lost twice as many")."""
+    at = referent.evidence.end - claim.evidence.start
+    return 0 <= at <= len(claim.evidence.text) and _CLAIMED.match(claim.evidence.text[at:at + 40]) is not None
 
 
 def _referent(q: Quantity, quantities: Sequence[Quantity], *, nearest: bool = False) -> Quantity | None:

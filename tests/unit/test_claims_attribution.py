@@ -411,3 +411,32 @@ def test_the_term_of_a_comparison_says_nothing_itself() -> None:
     assert [c.claimant.evidence.text for c in found] == ["Our scouts"]
     # "as X said" that frames a statement still attributes it
     assert who(run("As the governor said on Monday, nine people were hurt.")) == [("the governor", "unknown", "said")]
+
+
+def test_by_my_count_is_the_signed_authors_and_by_someones_estimate_theirs() -> None:
+    text = ("Yuzhny Veter | front notes\n"
+            "Our guys pushed on again. By my count the ukry still hold some 30 villages there, and by the "
+            "General Staff's estimate the enemy lost 300 men this week.")
+    found = run(text)
+    by = {c.claimant.name: c for c in found}
+    assert by["Yuzhny Veter"].cue == "estimated" and by["Yuzhny Veter"].claimant.side == "RU"
+    assert any("General Staff" in name for name in by)
+
+
+def test_a_count_cue_needs_a_figure_and_a_future_cue_says_nothing_yet() -> None:
+    assert who(run("The monitoring group counts 14 villages lost since June.")) == [
+        ("The monitoring group", "unknown", "estimated")]
+    assert run("At the front every shell counts.") == []
+    assert run("If it holds, the brigade will say thank you.") == []
+
+
+def test_voice_of_a_post_ignores_whose_ground_and_where_but_counts_names() -> None:
+    from fogofwar import claimants
+
+    lex = claimants.lexicon()
+    # the other side named as fighters twice, its own side only as ground and a place near a capital
+    post = ("Our lads took the ridge. The ukry ran, the VSU left its guns. "
+            "Not one metre of Russian land will be given, said a man from a village outside Moscow.")
+    assert claimants.voice_side(post, lex) == "RU"
+    # both sides named as fighters about as often: no side can be told
+    assert claimants.voice_side("Our lads held. Russian troops and Ukrainian troops both shelled it.", lex) == "unknown"

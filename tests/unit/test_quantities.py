@@ -383,3 +383,20 @@ def test_people_who_remain_are_not_evacuees_and_a_figure_of_no_measure_is_other(
                     "Some 4,000 people were evacuated last week. Russian units hold 60 percent of the town.")
     assert found["About 800"].measure == "other" and found["Some 4,000"].measure == "evacuated_people"
     assert found["60 percent"].measure == "other"
+
+
+def test_a_bare_figure_takes_what_the_sentence_before_counted_when_its_verb_fits() -> None:
+    found = by_text("The ministry said 14 of the 16 drones were shot down. A local source said no more than "
+                    "three were intercepted.")
+    assert (found["no more than three"].unit, found["no more than three"].measure) == ("drones", "drones_downed")
+    assert found["16"].measure == "other"  # the whole the downed ones are part of
+    # nothing carried over when its own words measure something else, or a paragraph starts
+    found = by_text("The ministry said 14 drones were shot down.\n\nThree were enough to close the road.")
+    assert "Three" not in found or found["Three"].unit != "drones"
+
+
+def test_the_figure_named_again_and_killed_and_wounded_as_a_tally() -> None:
+    found = by_text("Officials said the brigade held about 700 square kilometres. Bloggers put the figure "
+                    "at less than 300. The enemy lost more than 250 killed and wounded there.")
+    assert (found["less than 300"].unit, found["less than 300"].measure) == ("km2", "area_controlled_km2")
+    assert (found["more than 250"].unit, found["more than 250"].measure) == ("soldiers", "losses_soldiers")

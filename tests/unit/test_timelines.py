@@ -77,7 +77,7 @@ def test_undated_figures_and_different_subjects_are_never_disputes() -> None:
 
 
 def test_claim_values_leave_out_the_figure_another_one_is_a_share_of() -> None:
-    text = "less than half of the 1,200 km2"
+    text = "less than half of the 1,200 km2 claimed by Kyiv"
     half = qty("less than half", "relative", None, None, 0.5, start=0, relative_to="1,200 km2", subject=None)
     ref = qty("1,200 km2", "exact", 1200, 1200, 1200, start=text.index("1,200"), subject="UA")
     claim = Claim(id="c", evidence=Evidence(article_id="A", start=0, end=len(text), text=text),
@@ -87,6 +87,20 @@ def test_claim_values_leave_out_the_figure_another_one_is_a_share_of() -> None:
                         measure="area_controlled_km2", unit="km2", region="RU-BRY")
     assert v.quantity.evidence == half.evidence and (v.low, v.high) == (0.0, 600.0)
     assert v.quantity.subject_side == "UA"  # a share of the area Ukraine holds is about Ukraine's control
+
+
+def test_a_figure_of_the_claimants_own_that_another_is_measured_against_stays_theirs() -> None:
+    text = "losses had been no more than 40 and their units lost twice as many"
+    own = qty("no more than 40", "up_to", None, None, 40, start=text.index("no more"), subject="RU")
+    twice = qty("twice", "relative", None, 2, None, start=text.index("twice"), relative_to="no more than 40",
+                subject="UA")
+    claim = Claim(id="c", evidence=Evidence(article_id="A", start=0, end=len(text), text=text),
+                  claimant=Claimant(name="Major T", kind="person", side="RU"), cue="said",
+                  quantities=(own, twice), as_of=DateValue(start="2024-11-08", end="2024-11-08", precision="day"))
+    found = claim_values(claim, origin="A", outlets=(), article_quantities=(own, twice),
+                         measure="area_controlled_km2", unit="km2", region="RU-BRY")
+    assert [(v.quantity.evidence.text, v.quantity.subject_side) for v in found] == [
+        ("no more than 40", "RU"), ("twice", "UA")]  # each keeps whose losses it counts
 
 
 def test_figures_of_no_known_measure_are_compared_only_within_one_report() -> None:
