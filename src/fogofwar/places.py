@@ -60,6 +60,9 @@ class Lexicon:
     settlement_words: frozenset[str]
     metonyms: dict[str, str]
     metonym_source_nouns: frozenset[str]
+    country_abbreviations: dict[str, str]
+    origin_suffixes: tuple[str, ...]
+    supplied_heads: tuple[str, ...]
     not_places: frozenset[str]
     not_places_lower: frozenset[str]
     variants: tuple[tuple[re.Pattern[str], str], ...]
@@ -84,6 +87,8 @@ def lexicon() -> Lexicon:
         near_cues=tuple(sorted((c.lower() for c in raw["near_cues"]), key=len, reverse=True)),
         locative_cues=low(raw["locative_cues"]), settlement_words=low(raw["settlement_words"]),
         metonyms=dict(raw["metonym_capitals"]), metonym_source_nouns=frozenset(raw["metonym_source_nouns"]),
+        country_abbreviations=dict(raw["country_abbreviations"]), origin_suffixes=tuple(raw["origin_suffixes"]),
+        supplied_heads=tuple(sorted((h.lower() for h in raw["supplied_heads"]), key=len, reverse=True)),
         not_places=frozenset(raw["not_places"]),
         not_places_lower=low(raw["not_places"]) | frozenset(
             w for head in raw["facility_heads"] for w in head.lower().split()),
@@ -175,6 +180,17 @@ def _variants(surface: str, rules: Sequence[tuple[re.Pattern[str], str]], *, dep
                     if (changed := pattern.sub(replacement, form)) != form} - out - {surface}
         out |= frontier
     return out
+
+
+def _with_bare_name(surface: str, hits: dict[str, list[Place]], lex: Lexicon) -> list[Place]:
+    """Candidates of "Kyivskyi district": its own, and those of its bare name ("Kyivskyi"), which
+    the gazetteer may list without the word (a city's district is filed as a populated place)."""
+    found = list(hits.get(surface) or ())
+    words = surface.split()
+    if len(words) > 1 and words[-1].lower() in lex.adm2_words:
+        seen = {p.id for p in found}
+        found += [p for p in hits.get(" ".join(words[:-1])) or () if p.id not in seen]
+    return found
 
 
 def _add_variant_hits(grams: dict[tuple[int, int], str], hits: dict[str, list[Place]], gaz: Any, lex: Lexicon) -> None:
@@ -491,6 +507,9 @@ def _resolve(mentions: list[_Mention], text: str) -> None:
 # Places a report lists together ("near A, B and C") lie on one stretch of front: a namesake of
 # an ambiguous name farther than this from every unambiguous place of its list is another village.
 _LIST_KM = 60.0
+# ... unless that namesake is a town of this size: a list may join two fronts ("the Kupiansk and
+# Pokrovsk areas", 250 km apart), and a town that big is the one meant
+_LIST_TOWN = 20_000
 
 
 def _list_neighbours(mentions: list[_Mention], text: str) -> None:
@@ -517,7 +536,7 @@ def _list_neighbours(mentions: list[_Mention], text: str) -> None:
                 g.chosen = min(near, key=lambda p: km[p.id])
                 g.extra.pop("unlisted", None)
                 g.extra["why"] = f"nearest namesake to the places listed with it; {_why(g.chosen, g, _Context())}"
-            elif km and (g.chosen is None or (g.chosen.population or 0) < _TOWN_LENDS_NAME):
+            elif km and (g.chosen is None or (g.chosen.population or 0) < _LIST_TOWN):
                 g.chosen, g.extra["unlisted"], g.extra["listed"] = None, True, True
         group = [m] if m is not None else []
 
@@ -575,6 +594,12 @@ def _demonyms(text: str, tokens: Sequence[_Token], taken: set[int], gaz: Any, le
     for ground, water or goods names its place (up to two adjectives may come between)."""
     for k, tok in enumerate(tokens):
         code = lex.demonyms.get(tok.text)
+        if code is not None and k not in taken and _origin(text, tok.end, lex):  # "British-made missiles"
+            place = gaz.country(code) if len(code) == 2 else gaz.get(code)
+            if place is not None:
+                yield _Mention(tok.start, tok.end, tok.text, [place], kind="demonym", chosen=place,
+                               extra={"why": "demonym of where goods come from"})
+            continue
         if code is None or k in taken or k + 1 >= len(tokens) or text[tok.end:tokens[k + 1].start] != " ":
             continue
         head_at = k + 1
@@ -592,21 +617,55 @@ def _demonyms(text: str, tokens: Sequence[_Token], taken: set[int], gaz: Any, le
                 break
 
 
+def _origin(text: str, end: int, lex: Lexicon) -> bool:
+    """"-made", "-supplied" right after a word: it names where the goods come from."""
+    if text[end:end + 1] not in "-‑":
+        return False
+    rest = text[end + 1:end + 16].lower()
+    return any(rest.startswith(suffix) and not rest[len(suffix):len(suffix) + 1].isalpha()
+               for suffix in lex.origin_suffixes)
+
+
 def _peoples(tokens: Sequence[_Token], taken: set[int], mentions: list[_Mention], gaz: Any,
              lex: Lexicon) -> Iterator[_Mention]:
     """"Poles and Swedes were among the dead": a people named in the plural stands for where it
-    comes from, unless it is one of the two the article is about (the parties, whose
-    "Russians" and "Ukrainians" are sides, not places)."""
+    comes from, and "British missiles" for where they come from, unless it is one of the two
+    the article is about (the parties, whose "Russians" and "Ukrainian drones" are sides, not places)."""
     countries = Counter(m.chosen.country for m in mentions if m.chosen is not None and m.chosen.country)
     parties = {c for c, _ in countries.most_common(2)}
     for k, tok in enumerate(tokens):
         code = lex.people.get(tok.text)
+        supplier = None
+        if code is None and k not in taken and tok.text in lex.demonyms and len(lex.demonyms[tok.text]) == 2:
+            supplier = _supplied(tokens, k, lex)  # "US and British missiles": who supplied them
+            code = lex.demonyms[tok.text] if supplier else None
         if code is None or k in taken or code in parties:
             continue
         country = gaz.country(code)
         if country is not None:
-            yield _Mention(tok.start, tok.end, tok.text, [country], kind="demonym", chosen=country,
-                           extra={"why": f"a people other than the article's parties: {country.name}"})
+            why = (f"supplier of the {supplier}, not one of the article's parties" if supplier
+                   else f"a people other than the article's parties: {country.name}")
+            yield _Mention(tok.start, tok.end, tok.text, [country], kind="demonym", chosen=country, extra={"why": why})
+
+
+_WEAPON_MODIFIERS = frozenset({"and", "or", "cruise", "ballistic", "long", "range", "new", "heavy", "advanced",
+                               "modern", "anti-aircraft", "guided", "precision", "main", "battle"})
+
+
+def _supplied(tokens: Sequence[_Token], k: int, lex: Lexicon) -> str | None:
+    """The weapons a demonym heads ("British missiles", "US and British long-range weapons"): up to
+    two adjectives or a coordinated demonym may come between; None when it heads none."""
+    words = [t.text.lower() for t in tokens[k + 1:k + 6]]
+    for skip in range(0, 4):
+        if skip and not (words[skip - 1] in _WEAPON_MODIFIERS or "-" in words[skip - 1]
+                         or tokens[k + skip].text in lex.demonyms):
+            return None  # only modifiers of the weapon come between: "US and British long-range missiles"
+        rest = " ".join(words[skip:])
+        head = next((h for h in lex.supplied_heads if rest.startswith(h) and not rest[len(h):len(h) + 1].isalpha()),
+                    None)
+        if head is not None:
+            return head
+    return None
 
 
 def _is_adjective(doc: Any, tok: _Token) -> bool:
@@ -814,6 +873,9 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
     tokens = _tokens(text)
     grams = _ngrams(text, tokens, lex)
     hits = gaz.lookup_many(sorted(set(grams.values())))
+    for surface in set(grams.values()) & lex.country_abbreviations.keys():  # "US", never Us in France
+        country = gaz.country(lex.country_abbreviations[surface])
+        hits[surface] = [country] if country is not None else []
     _add_variant_hits(grams, hits, gaz, lex)
     mentions: list[_Mention] = []
     taken: set[int] = set()
@@ -821,7 +883,9 @@ def find_mentions(article: Article, doc: Any, gaz: Any) -> list[PlaceMention]:
     names = _mid_sentence_names(text, tokens)
     for i, j in _select(grams, hits):
         surface = grams[(i, j)]
-        m = _Mention(tokens[i].start, tokens[j].end, surface, list(hits[surface]))
+        if surface in lex.demonyms:
+            continue  # "German" is a people's word (see _demonyms), never San Germán by an alternate name
+        m = _Mention(tokens[i].start, tokens[j].end, surface, _with_bare_name(surface, hits, lex))
         m.label = _entity_at(doc, m.start, m.end)[0]
         if _is_noise(m, tokens, i, j, doc, lex, text, names) or (i == j and surface in surnames):
             continue

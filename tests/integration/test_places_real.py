@@ -98,3 +98,24 @@ def test_a_capital_standing_for_its_government_does_not_pull_namesakes_near_it(g
     assert found["Moscow"].kind == "metonym"
     village = found["Zarechye"]
     assert village.place is not None and village.place.admin1 == "UA-63" and village.precision in ("adm1", "near")
+
+
+def test_suppliers_abbreviations_and_weapon_names(gaz) -> None:  # noqa: ANN001
+    found = mentions("KHERSON, Ukraine, Nov 3 (Lowland Wire) - Ukraine hit a Russian radar with French-made "
+                     "missiles and US and German long-range weapons, while a Pantsir battery fired back. "
+                     "Russia said the strike failed. Russian missiles struck Kherson, and Russia vowed more. "
+                     "Talks with the UK stalled.", gaz)
+    assert found["French"].place.country == "FR" and found["French"].kind == "demonym"
+    assert found["US"].place.country == "US" and found["US"].precision == "country"  # not Us, a French village
+    assert found["German"].place.country == "DE"
+    assert found["UK"].place.country == "GB"
+    assert "Nov" not in found and "Pantsir" not in found
+    # a party's own weapons name who fired, not a place
+    assert all(m.evidence.text != "Russian" or m.kind != "demonym" for m in [found.get("Russian")] if m)
+
+
+def test_a_listed_town_far_from_its_list_keeps_its_name_and_a_district_its_city(gaz) -> None:  # noqa: ANN001
+    found = mentions("Aid convoys left for the Izium and Pokrovsk areas on Friday.\n"
+                     "Kharkiv's mayor said a drone hit a house in the Kyivskyi district of the city.", gaz)
+    assert found["Pokrovsk"].place.admin1 == "UA-14" and found["Pokrovsk"].precision == "point"
+    assert found["Kyivskyi district"].place.admin1 == "UA-63"
