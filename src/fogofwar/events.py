@@ -63,6 +63,8 @@ class _ObjectType:
     captives: bool  # the forces named in the object are taken prisoner
     subject: bool  # the verb's subject selects, not its object
     refine: bool  # the clause's words refine the sub-type
+    left: bool = False  # what the verb leaves ("withdrew from the town") selects
+    by: frozenset[str] = frozenset()  # when given, the verb's subject must be one of these ("troops left X")
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,7 +131,8 @@ def lexicon() -> EventLexicon:
         figures=(frozenset(raw["control_figures"]["verbs"]), frozenset(raw["control_figures"]["nouns"])),
         targets=(_words(raw["targets"]["military"]), _words(raw["targets"]["civilian"])),
         object_types=tuple(_ObjectType(frozenset(r["verbs"]), frozenset(r["nouns"]), r["type"][0], r["type"][1],
-                                       r["captives"], r["subject"], r["refine"])
+                                       r["captives"], r["subject"], r["refine"], r.get("from", False),
+                                       frozenset(r.get("by", ())))
                            for r in raw["object_types"]["rules"]),
         background=dict(flags["background"]), attempts=frozenset(raw["attempts"]["words"]),
         directions=frozenset(raw["directions"]["words"]),
@@ -470,20 +473,35 @@ def _acted_on(tok: Any, key: str, lex: EventLexicon) -> tuple[_ObjectType, tuple
         return None
     rules = [r for r in lex.object_types if key in r.verbs]
     preps = {c.lower_ for c in tok.children if c.dep_ == "prep"}
-    if not rules or "to" in preps:  # "taken to a hospital"
+    if "to" in preps:  # "taken to a hospital": people or ground moved, not taken ("set fire to" still burns)
+        rules = [r for r in rules if r.event_type == "Explosions/Remote violence"]
+    if not rules:
         return None
     if "since" in preps:  # "lost 300 soldiers since the spring": a tally, no one clash
         rules = [r for r in rules if r.event_type != "Battles"]
-    objects = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] + ([tok.head] if tok.dep_ == "acl" else [])
+    objects = [tok.head if c.lower_ in _RELATIVE and tok.dep_ == "relcl" else c
+               for c in tok.children if c.dep_ in ("dobj", "nsubjpass")] + ([tok.head] if tok.dep_ == "acl" else [])
     subjects = [c for c in tok.children if c.dep_ == "nsubj"]
+    left = [g for c in tok.children if c.dep_ in ("prep", "prt") and c.lower_ in ("from", "out")
+            for g in [*c.children, *(x for o in c.children if o.lower_ == "of" for x in o.children)]
+            if g.dep_ == "pobj"]  # "withdrew from the town", "pulled units out of the town"
     for rule in rules:
-        acted = subjects if rule.subject else objects
+        if rule.by and not any(t.lower_ in rule.by or t.lemma_.lower() in rule.by for t in subjects):
+            continue  # "troops left the town" is ground given up; "residents left the town" is not
+        acted = left if rule.left else subjects if rule.subject else objects
         acted = acted + [g for t in acted for c in t.children if c.dep_ == "prep" and c.lower_ == "of"
                          for g in c.children if g.dep_ == "pobj"]  # "hundreds of troops"
         for t in acted:
-            if t.lower_ in rule.nouns or t.lemma_.lower() in rule.nouns:
+            if t.lower_ in rule.nouns or t.lemma_.lower() in rule.nouns or (
+                    "@propn" in rule.nouns and t.pos_ == "PROPN"):
                 return rule, (t.left_edge.idx, t.idx + len(t))
     return None
+
+
+def _bound(no: Any) -> bool:
+    """"no more than two were intercepted": a bound on a number, not a negation."""
+    nxt = no.nbor(1) if no.i + 1 < len(no.doc) else None
+    return nxt is not None and nxt.lower_ in ("more", "fewer", "less", "later", "earlier")
 
 
 def _arguments(tok: Any) -> set[int]:
@@ -702,7 +720,8 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon, published: st
     flags: list[str] = []
     if (any(c.dep_ == "neg" for t in around for c in t.children)
             or any(t.lemma_.lower() in lex.negating for t in chain[1:])
-            or any(d.dep_ == "det" and d.lower_ == "no" for c in (tok, *_objects(pred), *_subjects(pred))
+            or any(d.dep_ == "det" and d.lower_ == "no" and not _bound(d) for c in (tok, *_objects(pred),
+                                                                                    *_subjects(pred))
                    for d in c.children)
             or any(c.lower_ in lex.negating_subjects for c in _subjects(pred))):
         flags.append("negated")

@@ -1,0 +1,54 @@
+"""Events: ground given up, flags raised, hands changed, fire set, and the words of both sides'
+bloggers for the other side's troops; real parser, reports written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from fogofwar import events, nlp
+from fogofwar.clean import article_id
+from fogofwar.records import Article
+
+pytestmark = pytest.mark.model
+
+
+def run(text: str) -> list:
+    article = Article(id=article_id(text), text=text, published="2024-11-04")
+    return events.find_events(article, nlp.load()(text), places=[])
+
+
+def typed(text: str) -> list[tuple[str, str]]:
+    return [(e.event_type, e.sub_event_type) for e in run(text) if not e.flags]
+
+
+TAKEN = ("Battles", "Non-state actor overtakes territory")
+
+
+@pytest.mark.parametrize("text", [
+    "Ukrainian troops have withdrawn from the town of Zhovtneve to avoid encirclement, the army said.",
+    "Russian units retreated from Kamianka on Sunday.",
+    "Bohoiavlenka, which Ukrainian troops left at the end of the week, lies in ruins.",
+    "Russian bloggers said assault units had raised flags over the school in Ostapivka.",
+    "Two hamlets near the river changed hands twice this week.",
+])
+def test_ground_given_up_or_marked_as_taken_is_territory_changing_hands(text: str) -> None:
+    assert typed(text) == [TAKEN]
+
+
+def test_leaving_is_ground_given_up_only_for_forces() -> None:
+    assert typed("Most residents left Kalynivka on Friday.") != [TAKEN]
+    assert TAKEN not in typed("The brigade withdrew to new positions behind the river.")
+
+
+def test_fire_set_by_drones_is_a_strike_and_a_bound_is_no_negation() -> None:
+    (fire,) = run("Drones set fire to a fuel depot near Rovenky overnight.")
+    assert (fire.event_type, fire.sub_event_type) == ("Explosions/Remote violence", "Air/drone strike")
+    found = run("The governor said no more than three drones were shot down over the district.")
+    assert found and all("negated" not in e.flags for e in found)
+
+
+def test_bloggers_words_for_the_other_sides_troops_are_its_forces() -> None:
+    (e,) = run("The katsaps push every single day near Plekhove.")
+    assert (e.event_type, e.sub_event_type) == ("Battles", "Armed clash") and e.actor1.side == "RU"
+    (e,) = run("The orcs lost a whole battalion near Plekhove.")
+    assert e.sub_event_type == "Armed clash" and e.actor1.side == "RU"
