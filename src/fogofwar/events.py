@@ -243,7 +243,11 @@ def _verb_counts(tok: Any, lemma: str, lex: EventLexicon, place_spans: Sequence[
     if not wanted:
         return True
     direct = [c for c in tok.children if c.dep_ in ("dobj", "nsubjpass", "attr")]
+    direct += [g for o in direct if o.lower_ in _SHARES for p in o.children if p.dep_ == "prep" and p.lower_ == "of"
+               for g in p.children if g.dep_ == "pobj"]  # "take all of the Donetsk region"
     for obj in direct + [c for o in direct for c in o.conjuncts]:
+        if obj.lower_ in ("part", "parts") and not any(c.lower_ == "of" for c in obj.children):
+            continue  # "took part in the drills": no ground
         if obj.lower_ in _RELATIVE and tok.dep_ == "relcl":
             obj = tok.head  # "Robotyne, which the enemy had occupied": the town
         if obj.lemma_.lower() in wanted:
@@ -251,6 +255,9 @@ def _verb_counts(tok: Any, lemma: str, lex: EventLexicon, place_spans: Sequence[
         if "@place" in wanted and (obj.pos_ == "PROPN" or any(s <= obj.idx < e for s, e in place_spans)):
             return True
     return False
+
+
+_SHARES = frozenset({"all", "most", "much", "rest", "half", "part", "parts", "remainder", "bulk", "some"})
 
 
 def _objects(tok: Any) -> list[Any]:
@@ -800,6 +807,12 @@ def _historical(group: _Group, tok: Any, ref_year: int | None) -> bool:
            and not any(s <= t.idx < e for s, e in group.inner)]
     if tok.dep_ in ("relcl", "advcl") and _YEAR.fullmatch(tok.head.text):
         own.append(tok.head)  # "in 1943, when the Red Army defeated ..."
+    else:
+        when = next((t for t in (tok, *tok.ancestors) if t.dep_ == "advcl"
+                     and any(c.lower_ == "when" for c in t.children)), None)
+        if when is not None:  # "occupied from February to September 2022, when troops retook it": its time
+            inner = {t.i for t in when.subtree}
+            own += [t for t in when.head.subtree if t.i not in inner and _YEAR.fullmatch(t.text)]
     years = [int(t.text) for t in own if _YEAR.fullmatch(t.text)]
     if any(m.token.pos_ == "PROPN" and m.token.i > _sentence_of(m.token).start and m.token.text.istitle()
            for m in group.members):

@@ -52,3 +52,17 @@ def test_bloggers_words_for_the_other_sides_troops_are_its_forces() -> None:
     assert (e.event_type, e.sub_event_type) == ("Battles", "Armed clash") and e.actor1.side == "RU"
     (e,) = run("The orcs lost a whole battalion near Plekhove.")
     assert e.sub_event_type == "Armed clash" and e.actor1.side == "RU"
+
+
+def test_a_when_clause_shares_the_time_of_the_clause_it_dates() -> None:
+    found = run("Izium was held by Russian forces from April to September 2022, when Ukrainian troops retook it "
+                "in a rapid counteroffensive.")
+    assert found and all(e.flags == ("historical",) for e in found)
+    (e,) = run("Drones hit the depot on Monday, when the guards were asleep.")
+    assert e.flags == ()
+
+
+def test_all_of_a_region_is_ground_and_taking_part_is_not() -> None:
+    (e,) = run("The Kremlin intends to take all of the Zaporizhzhia region.")
+    assert (e.event_type, e.sub_event_type) == TAKEN and e.flags == ("future",)
+    assert run("Russian troops took part in the drills.") == []
