@@ -30,7 +30,7 @@ from pathlib import Path
 
 from .errors import ConfigError
 from .records import Claimant, ClaimValue, Grade
-from .timelines import agree, claimant_key, same_time
+from .timelines import agree, as_of_day, claimant_key, same_time
 
 __all__ = ["Table", "Voice", "table", "reliability", "grade_values", "grade_reports", "combine"]
 
@@ -127,14 +127,19 @@ def _credibility(own_side: str, agreeing: set[str], disagreeing: set[str]) -> tu
 
 def grade_values(values: Sequence[ClaimValue], tab: Table) -> list[Grade]:
     """One grade per claim of one timeline, from the figures that agree or disagree with it."""
+    # every pair is compared: each value's claimant key, side and day are worked out once
+    keys = [claimant_key(v) for v in values]
+    sides = [v.claimant.side if v.claimant.side != "unknown" else f"?{k}" for v, k in zip(values, keys)]
+    days = [as_of_day(v) for v in values]
     best: dict[str, Grade] = {}
-    for v in values:
-        others = [o for o in values if _independent(v, o) and same_time(v, o)
+    for i, v in enumerate(values):
+        others = [j for j, o in enumerate(values)
+                  if v.origin != o.origin and keys[i] != keys[j] and same_time(v, o, days=(days[i], days[j]))
                   and not (o.quantity.subject_side and v.quantity.subject_side
                            and o.quantity.subject_side != v.quantity.subject_side)]
-        agreeing = {_side(o) for o in others if agree(v, o)}
-        disagreeing = {_side(o) for o in others if not agree(v, o)}
-        number, why = _credibility(_side(v), agreeing, disagreeing)
+        agreeing = {sides[j] for j in others if agree(v, values[j])}
+        disagreeing = {sides[j] for j in others if not agree(v, values[j])}
+        number, why = _credibility(sides[i], agreeing, disagreeing)
         letter, source_why = reliability(v.claimant, tab)
         grade = Grade(claim_id=v.claim_id, reliability=letter, credibility=number,
                       reasons=(source_why, f"{v.quantity.evidence.text!r}: {why}"))

@@ -35,7 +35,7 @@ from .config import Settings
 from .errors import InputError
 from .records import Claim, Disagreement, Event, Grade, LedgerEvent, Quantity, Rejected, Timeline, from_dict
 from .spatial import Area, BBox, Near, point_of
-from .store import Store
+from .store import Store, decode
 
 __all__ = ["update", "relink_all", "grade_of", "LinkSummary", "conflicts", "find_ledger_event",
            "ledger_events", "regions_named", "event_block", "measure_block", "events_within", "events_near",
@@ -85,10 +85,11 @@ class _Reads:
         self._origins: dict[str, tuple[str, tuple[str, ...]]] = {}
         self._claims: dict[str, dict[str, dict[str, Any]]] = {}  # article -> claim id -> plain data
 
-    def record(self, cls: type, article_id: str, record_id: str, payload: dict[str, Any]) -> Any:
+    def record(self, cls: type, article_id: str, record_id: str, payload: dict[str, Any] | str) -> Any:
+        """A record from its plain data or its stored JSON (parsed only when not held)."""
         found = self._records.get((article_id, record_id))
         if found is None:
-            found = from_dict(cls, payload)
+            found = from_dict(cls, decode(payload) if isinstance(payload, str) else payload)
             if len(self._records) >= self.LIMIT:
                 self._records.clear()
             self._records[(article_id, record_id)] = found
@@ -241,7 +242,7 @@ def _joined_blocks(store: Store, links: Sequence[corrections.Link]) -> dict[tupl
 
 def _relink(store: Store, block: str, tab: credibility.Table, reads: _Reads,
             links: Sequence[corrections.Link] = (), conn: Any = None, *,
-            rows: list[tuple[str, str, dict[str, Any]]]) -> Iterator[tuple[str, str, Any]]:
+            rows: list[tuple[str, str, str]]) -> Iterator[tuple[str, str, Any]]:
     if block.startswith("ev|"):
         yield from _relink_events(store, block, tab, reads, links, conn, rows)
     else:
@@ -255,7 +256,7 @@ def _origins(store: Store, article_ids: Iterable[str], *, conn: Any = None) -> d
 
 def _relink_events(store: Store, block: str, tab: credibility.Table, reads: _Reads,
                    links: Sequence[corrections.Link], conn: Any,
-                   rows: list[tuple[str, str, dict[str, Any]]]) -> Iterator[tuple[str, str, Any]]:
+                   rows: list[tuple[str, str, str]]) -> Iterator[tuple[str, str, Any]]:
     origins = reads.origins((aid for aid, _r, _p in rows), conn=conn)
     events = [(reads.record(Event, aid, rid, p), origins[aid][0]) for aid, rid, p in rows if aid in origins]
     wanted: dict[str, set[str]] = defaultdict(set)
@@ -316,7 +317,7 @@ def _corrected(le: LedgerEvent, events: dict[str, Event], same: Sequence[tuple[s
 
 
 def _relink_measure(store: Store, block: str, tab: credibility.Table, reads: _Reads, conn: Any,
-                    rows: list[tuple[str, str, dict[str, Any]]]) -> Iterator[tuple[str, str, Any]]:
+                    rows: list[tuple[str, str, str]]) -> Iterator[tuple[str, str, Any]]:
     _ms, measure, unit, region_key = block.split("|", 3)
     region = None if region_key == "-" else region_key
     origins = reads.origins((aid for aid, _r, _p in rows), conn=conn)

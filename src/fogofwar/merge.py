@@ -43,6 +43,7 @@ estimates) and high (the largest figure any report gives), each with its evidenc
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import math
 import re
@@ -62,6 +63,7 @@ _PLACE_RANK = {"point": 0, "near": 1, "adm2": 2, "adm1": 3, "vague": 4, "country
 _DATE_RANK = {"day": 0, "days": 1, "week": 2, "month": 3, "year": 4, "unknown": 5}
 _FATAL_UNITS = frozenset({"fatalities"})
 _FATAL_MEASURES = frozenset({"fatalities", "civilian_fatalities"})
+_ANOTHER = re.compile(r"\b(?:also|another|other|second|separate(?:ly)?)\b", re.I)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +75,15 @@ class _Report:
     lat: float | None
     lon: float | None
     place_precision: str
+    # what every pair of reports compares, worked out once per report (a block of n reports
+    # compares up to n² pairs): see _why_not
+    article_id: str = ""
+    another: bool = False  # its sentence tells another event ("also", "a separate attack")
+    side: str = "unknown"  # of actor1
+    place_id: str | None = None
+    radius: float | None = None  # RADIUS_KM of a located point, else None
+    phi: float = 0.0  # latitude in radians, and its cosine, for km()
+    cos_phi: float = 1.0
 
     @property
     def precise(self) -> bool:
@@ -87,9 +98,14 @@ class _Report:
 
 def _report(event: Event, origin: str) -> _Report:
     place = event.place.place if event.place is not None else None
+    precision = event.place.precision if event.place is not None else "unknown"
+    lat = place.latitude if place else None
+    phi = math.radians(lat) if lat is not None else 0.0
     return _Report(event=event, origin=origin, first=_day(event.date.start), last=_day(event.date.end or event.date.start),
-                   lat=place.latitude if place else None, lon=place.longitude if place else None,
-                   place_precision=event.place.precision if event.place is not None else "unknown")
+                   lat=lat, lon=place.longitude if place else None, place_precision=precision,
+                   article_id=event.evidence.article_id, another=_ANOTHER.search(event.evidence.text) is not None,
+                   side=event.actor1.side if event.actor1 else "unknown", place_id=place.id if place else None,
+                   radius=RADIUS_KM.get(precision) if lat is not None else None, phi=phi, cos_phi=math.cos(phi))
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -106,45 +122,52 @@ def km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, a)))
 
 
-_ANOTHER = re.compile(r"\b(?:also|another|other|second|separate(?:ly)?)\b", re.I)
+def _km(a: _Report, b: _Report) -> float:
+    """km() between two located reports, from their latitudes' radians and cosines worked
+    out once (the same operations in the same order, so the same float)."""
+    dl = math.radians(b.lon - a.lon)
+    h = math.sin((b.phi - a.phi) / 2) ** 2 + a.cos_phi * b.cos_phi * math.sin(dl / 2) ** 2
+    return 2 * 6371.0 * math.asin(math.sqrt(min(1.0, h)))
+
 
 
 def _why_not(a: _Report, b: _Report) -> str | None:
     """None when two reports can be the same event, else the reason they cannot."""
-    if a.event.evidence.article_id == b.event.evidence.article_id and any(
-            _ANOTHER.search(r.event.evidence.text) for r in (a, b)):
+    if a.article_id == b.article_id and (a.another or b.another):
         return "its article tells it as another event ('a separate attack', 'bombs also fell')"
     if a.event.sub_event_type == "Other" and not (a.origin == b.origin and _same_words(a, b)):
         return "'Other' is a catch-all: only copies of one sentence are one event"
     if a.first and b.first and a.last and b.last:
-        slack = dt.timedelta(days=DATE_SLACK_DAYS)
-        if a.first - slack > b.last or b.first - slack > a.last:
+        if a.first - _SLACK > b.last or b.first - _SLACK > a.last:
             return "dates too far apart"
-    if a.lat is not None and b.lat is not None and a.place_precision in RADIUS_KM and b.place_precision in RADIUS_KM:
-        if km(a.lat, a.lon, b.lat, b.lon) > max(RADIUS_KM[a.place_precision], RADIUS_KM[b.place_precision]):
+    if a.radius is not None and b.radius is not None:
+        if _km(a, b) > max(a.radius, b.radius):
             return "places too far apart"
-    sa = a.event.actor1.side if a.event.actor1 else "unknown"
-    sb = b.event.actor1.side if b.event.actor1 else "unknown"
     # a statement is one only when the same party says it of the same place
     if a.event.event_type != "Battles" or a.event.flags:
-        if "unknown" not in (sa, sb) and sa != sb:
+        if a.side != "unknown" and b.side != "unknown" and a.side != b.side:
             return "different attackers"
-    if a.event.flags and _place_id(a) and _place_id(b) and _place_id(a) != _place_id(b):
+    if a.event.flags and a.place_id and b.place_id and a.place_id != b.place_id:
         return "statements about different places"
     return None
 
 
-def _place_id(r: _Report) -> str | None:
-    return r.event.place.place.id if r.event.place is not None and r.event.place.place is not None else None
+_SLACK = dt.timedelta(days=DATE_SLACK_DAYS)
 
 
 def _same_words(a: _Report, b: _Report) -> bool:
     """The same sentence in two copies of one article (within one article, two events from
     one sentence are two events: the event stage found them apart)."""
-    if a.event.evidence.article_id == b.event.evidence.article_id:
+    if a.article_id == b.article_id:
         return False
-    wa, wb = (set(re.findall(r"\w{3,}", r.event.evidence.text.casefold())) for r in (a, b))
+    wa, wb = _words(a.event.evidence.text), _words(b.event.evidence.text)
     return bool(wa and wb) and len(wa & wb) / len(wa | wb) >= 0.6
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(text: str) -> frozenset[str]:
+    # cached: a sentence is compared with every report of its block
+    return frozenset(re.findall(r"\w{3,}", text.casefold()))
 
 
 def _alike(a: _Report, b: _Report) -> bool:
@@ -166,8 +189,7 @@ def _alike(a: _Report, b: _Report) -> bool:
 
 def _closeness(r: _Report, cluster: list[_Report]) -> tuple[float, float]:
     days = min((abs((r.first - m.first).days) if r.first and m.first else 99) for m in cluster)
-    dist = min((km(r.lat, r.lon, m.lat, m.lon) if r.lat is not None and m.lat is not None else 9999.0)
-               for m in cluster)
+    dist = min((_km(r, m) if r.lat is not None and m.lat is not None else 9999.0) for m in cluster)
     return float(days), dist
 
 
@@ -175,7 +197,9 @@ class _Clusters:
     """The events built so far, with an index from each day to the events whose dated
     reports cover it. A dated report can join an event only if every dated report of that
     event overlaps its dates, so it is checked against those events and the undated ones
-    alone, not against every event of the block (which grows with the archive)."""
+    alone, not against every event of the block (which grows with the archive). Likewise
+    a report of the catch-all 'Other' joins only an event whose reports are all copies of
+    its own article (_why_not), so it is checked against the events holding its origin."""
 
     MAX_SPAN_DAYS = 400  # a report vaguer than this is checked against every event
 
@@ -183,6 +207,7 @@ class _Clusters:
         self.items: list[list[_Report]] = []
         self._by_day: dict[dt.date, set[int]] = {}
         self._undated: set[int] = set()
+        self._by_origin: dict[str, set[int]] = {}
 
     def add(self, r: _Report) -> None:
         self.items.append([r])
@@ -197,15 +222,17 @@ class _Clusters:
         """The events ``r`` may join, in the order they were made (a superset)."""
         days = self._days(r, slack=0)
         if days is None:
-            return list(range(len(self.items)))
-        found = set(self._undated)
-        for day in days:
-            found |= self._by_day.get(day, set())
+            found = set(range(len(self.items)))
+        else:
+            found = self._undated.union(*(self._by_day.get(day, ()) for day in days))
+        if r.event.sub_event_type == "Other":
+            found &= self._by_origin.get(r.origin, set())
         return sorted(found)
 
     def _index(self, i: int, r: _Report) -> None:
         # an event stays a candidate for every report until one of its reports has days
         # to index: a report that joins it must overlap those days anyway
+        self._by_origin.setdefault(r.origin, set()).add(i)
         days = self._days(r, slack=DATE_SLACK_DAYS)
         if days is None:
             return

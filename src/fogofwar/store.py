@@ -3,13 +3,16 @@
 One SQLAlchemy Core layer serves SQLite (the embedded default) and PostgreSQL.
 Every write is idempotent (unique keys, insert-or-ignore) and every document is
 written in one transaction, so concurrent or interrupted ingests never duplicate
-or half-store an article.
+or half-store an article. The statements run for every article or link block are
+built once, at the end of the module (it is past 800 lines for them: they belong with
+the rest of the SQL).
 """
 
 from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
@@ -26,7 +29,7 @@ from .config import db_display
 from .errors import RecordError, StoreError
 from .migrations import MIGRATIONS, T
 
-__all__ = ["Store", "open_store", "engine_url", "encode", "StoredRaw", "ArticleRow", "FeedState"]
+__all__ = ["Store", "open_store", "engine_url", "encode", "decode", "StoredRaw", "ArticleRow", "FeedState"]
 
 
 def _now() -> str:
@@ -191,8 +194,7 @@ class Store:
     def _inserted(self, conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> bool:
         """Insert-or-ignore one row; True when it was new (RETURNING, as rowcount is
         not reliable for ON CONFLICT on every driver)."""
-        key = list(table.primary_key.columns)[0]
-        return conn.execute(self._insert_ignore(table).values(**row).returning(key)).first() is not None
+        return conn.execute(_insert_new(self.dialect, table), row).first() is not None
 
     # --- writes ------------------------------------------------------------
 
@@ -246,16 +248,25 @@ class Store:
              "payload": record if encoded else _payload(record)}
             for rid, kind, record in records], json.dumps(rec.to_dict(versions), sort_keys=True))
             for article_id, stage, records, versions in items]
+        # an (article, stage) given twice keeps its last records, as if each replaced the one before
+        latest = {(article_id, stage): (rows, versions) for article_id, stage, rows, versions in prepared}
+        by_stage: dict[str, list[str]] = {}
+        for article_id, stage in latest:
+            by_stage.setdefault(stage, []).append(article_id)
+        rows = [row for stage_rows, _v in latest.values() for row in stage_rows]
+        # a batch's rows in a few statements (a delete per stage, one insert), not four per
+        # article and stage: the statements cost more than the rows
         with self._begin() as conn:
-            for article_id, stage, rows, versions in prepared:
-                conn.execute(T.derived.delete().where(
-                    (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage)))
-                if rows:
-                    conn.execute(T.derived.insert(), rows)
-                conn.execute(T.stage_runs.delete().where(
-                    (T.stage_runs.c.article_id == article_id) & (T.stage_runs.c.stage == stage)))
-                conn.execute(T.stage_runs.insert().values(
-                    article_id=article_id, stage=stage, ran_at=_now(), versions=versions))
+            runs = [{"article_id": article_id, "stage": stage, "ran_at": _now(), "versions": versions}
+                    for (article_id, stage), (_rows, versions) in latest.items()]
+            for stage, article_ids in by_stage.items():
+                for chunk in _chunks(article_ids):
+                    for table in (T.derived, T.stage_runs):
+                        conn.execute(_delete_runs(table), {"stage": stage, "ids": list(chunk)})
+            if rows:
+                conn.execute(T.derived.insert(), rows)
+            if runs:
+                conn.execute(T.stage_runs.insert(), runs)
         return sum(len(rows) for _a, _s, rows, _v in prepared)
 
     def replace_article(self, old_id: str, *, article: rec.Article, bands: Sequence[int],
@@ -287,7 +298,7 @@ class Store:
 
     def has_article(self, article_id: str) -> bool:
         with self._read() as conn:
-            return conn.execute(sa.select(T.articles.c.id).where(T.articles.c.id == article_id)).first() is not None
+            return conn.execute(_select_article_id(), {"id": article_id}).first() is not None
 
     def article(self, article_id: str) -> rec.Article:
         """An article by id or unique id prefix (at least 4 characters)."""
@@ -397,17 +408,14 @@ class Store:
 
     def outlets_of(self, article_id: str) -> list[str]:
         with self._read() as conn:
-            return sorted({o for o in conn.execute(sa.select(T.reports.c.outlet).where(
-                (T.reports.c.article_id == article_id) | (T.reports.c.variant_id == article_id))).scalars() if o})
+            return sorted({o for o in conn.execute(_select_outlets(), {"id": article_id}).scalars() if o})
 
     def derived(self, article_id: str, stage: str, *,
                 conn: sa.Connection | None = None) -> Iterator[tuple[str, str, dict[str, Any]]]:
         with self._reading(conn) as conn:
-            rows = conn.execute(sa.select(T.derived).where(
-                (T.derived.c.article_id == article_id) & (T.derived.c.stage == stage))
-                .order_by(T.derived.c.record_id)).mappings().all()
-        for r in rows:
-            yield r["record_id"], r["kind"], orjson.loads(r["payload"])
+            rows = conn.execute(_select_derived(), {"article_id": article_id, "stage": stage}).all()
+        for rid, kind, payload in rows:
+            yield rid, kind, orjson.loads(payload)
 
     def records(self, kind: str, *, article_id: str | None = None) -> Iterator[tuple[str, dict[str, Any]]]:
         """Every derived record of one kind (e.g. "claim"), as (article id, plain data), in
@@ -444,15 +452,12 @@ class Store:
                 conn.execute(T.link_members.insert(), rows)
 
     def block_members(self, block: str, stage: str, *,
-                      conn: sa.Connection | None = None) -> list[tuple[str, str, dict[str, Any]]]:
-        """The stored records of one block, as (article id, record id, plain data), in a fixed order."""
-        query = (sa.select(T.derived.c.article_id, T.derived.c.record_id, T.derived.c.payload)
-                 .join(T.link_members, (T.link_members.c.article_id == T.derived.c.article_id)
-                       & (T.link_members.c.record_id == T.derived.c.record_id))
-                 .where((T.link_members.c.block == block) & (T.derived.c.stage == stage))
-                 .order_by(T.derived.c.article_id, T.derived.c.record_id))
+                      conn: sa.Connection | None = None) -> list[tuple[str, str, str]]:
+        """The stored records of one block, as (article id, record id, JSON text: see
+        :func:`decode`), in a fixed order. Left as text: the link stage compares the block
+        read under its lock with the one read before, and has most records parsed already."""
         with self._reading(conn) as conn:
-            return [(aid, rid, orjson.loads(payload)) for aid, rid, payload in conn.execute(query).all()]
+            return [tuple(row) for row in conn.execute(_select_block(), {"block": block, "stage": stage}).all()]
 
     def mark_stage(self, article_ids: Sequence[str], stage: str, versions: rec.Versions) -> None:
         """Record that a stage ran on these articles (the link stage, which writes no
@@ -477,17 +482,17 @@ class Store:
         located = [{"id": rid, "block": block, "latitude": lat, "longitude": lon, "precision": precision}
                    for rid, lat, lon, precision in points]
         with self._writing(conn) as conn:
-            conn.execute(T.ledger.delete().where(T.ledger.c.block == block))
+            conn.execute(_delete_block(T.ledger), {"block": block})
             # a record that moved here from another block (its report's region or type
             # changed, or an analyst merged it) leaves that one, recomputed in the same run
             for kind in sorted({r["kind"] for r in rows}):
                 for chunk in _chunks([r["id"] for r in rows if r["kind"] == kind]):
-                    conn.execute(T.ledger.delete().where((T.ledger.c.kind == kind) & T.ledger.c.id.in_(chunk)))
+                    conn.execute(_delete_ledger_ids(), {"kind": kind, "ids": list(chunk)})
             if rows:
                 conn.execute(T.ledger.insert(), rows)
-            conn.execute(T.event_points.delete().where(T.event_points.c.block == block))
+            conn.execute(_delete_block(T.event_points), {"block": block})
             for chunk in _chunks([r["id"] for r in located]):  # points that moved here, likewise
-                conn.execute(T.event_points.delete().where(T.event_points.c.id.in_(chunk)))
+                conn.execute(_delete_point_ids(), {"ids": list(chunk)})
             if located:
                 conn.execute(T.event_points.insert(), located)
 
@@ -567,12 +572,9 @@ class Store:
     def corrections(self, *, article_id: str | None = None) -> list[rec.Correction]:
         """The audit log in the order the corrections were made; with ``article_id``, those
         anchored in that article."""
-        query = sa.select(T.corrections.c.payload).order_by(T.corrections.c.made_at, T.corrections.c.id)
-        if article_id is not None:
-            query = query.where((T.corrections.c.article_id == article_id)
-                                | (T.corrections.c.other_article_id == article_id))
         with self._read() as conn:
-            rows = conn.execute(query).scalars().all()
+            query = _select_corrections(of_article=article_id is not None)
+            rows = conn.execute(query, {"id": article_id} if article_id is not None else {}).scalars().all()
         return [rec.from_dict(rec.Correction, orjson.loads(p)) for p in rows]
 
     def find_derived(self, kind: str, record_id: str) -> list[tuple[str, str, dict[str, Any]]]:
@@ -683,6 +685,11 @@ def encode(record: Any) -> str:
     return _payload(record)
 
 
+def decode(text: str) -> dict[str, Any]:
+    """A stored record's JSON as plain data (for :meth:`Store.block_members`' rows)."""
+    return orjson.loads(text)
+
+
 def _payload(record: Any) -> str:
     """A record as its stored JSON (keys sorted, UTF-8 as is): what ``rec.to_dict`` and
     ``json.dumps`` give, written by orjson, which reads dataclasses directly and is several
@@ -707,6 +714,78 @@ def _article_from_row(row: Any) -> rec.Article:
 
 def _report_from_row(row: Any) -> rec.Report:
     return rec.from_dict(rec.Report, {k: row[k] for k in row.keys() if k != "created_at"})
+
+
+# Statements run for every article or link block, built once: building a statement and
+# its cache key costs more than SQLite takes to run it. Values are bound per execution.
+
+@functools.cache
+def _delete_runs(table: sa.Table) -> sa.Delete:
+    """One stage's rows of some articles (``stage``, ``ids``)."""
+    return table.delete().where((table.c.stage == sa.bindparam("stage"))
+                                & table.c.article_id.in_(sa.bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _insert_new(dialect: str, table: sa.Table) -> sa.Insert:
+    """Insert-or-ignore one row (the row's values bound), returning its key when it was new."""
+    key = list(table.primary_key.columns)[0]
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table).on_conflict_do_nothing().returning(key)
+
+
+@functools.cache
+def _select_article_id() -> sa.Select:
+    return sa.select(T.articles.c.id).where(T.articles.c.id == sa.bindparam("id"))
+
+
+@functools.cache
+def _select_outlets() -> sa.Select:
+    """The outlets of an article's reports, and of the reports that are variants of it (``id``)."""
+    r = T.reports.c
+    return sa.select(r.outlet).where((r.article_id == sa.bindparam("id")) | (r.variant_id == sa.bindparam("id")))
+
+
+@functools.cache
+def _select_corrections(*, of_article: bool) -> sa.Select:
+    """The audit log in order; ``of_article``: the corrections anchored in one article (``id``)."""
+    c = T.corrections.c
+    query = sa.select(c.payload).order_by(c.made_at, c.id)
+    return query.where((c.article_id == sa.bindparam("id")) | (c.other_article_id == sa.bindparam("id"))) \
+        if of_article else query
+
+
+@functools.cache
+def _select_derived() -> sa.Select:
+    """One stage's records of one article (``article_id``, ``stage``)."""
+    d = T.derived.c
+    return sa.select(d.record_id, d.kind, d.payload).where(
+        (d.article_id == sa.bindparam("article_id")) & (d.stage == sa.bindparam("stage"))).order_by(d.record_id)
+
+
+@functools.cache
+def _select_block() -> sa.Select:
+    """One link block's records of one stage (``block``, ``stage``)."""
+    d, m = T.derived.c, T.link_members.c
+    return (sa.select(d.article_id, d.record_id, d.payload)
+            .join(T.link_members, (m.article_id == d.article_id) & (m.record_id == d.record_id))
+            .where((m.block == sa.bindparam("block")) & (d.stage == sa.bindparam("stage")))
+            .order_by(d.article_id, d.record_id))
+
+
+@functools.cache
+def _delete_block(table: sa.Table) -> sa.Delete:
+    return table.delete().where(table.c.block == sa.bindparam("block"))
+
+
+@functools.cache
+def _delete_ledger_ids() -> sa.Delete:
+    return T.ledger.delete().where((T.ledger.c.kind == sa.bindparam("kind"))
+                                   & T.ledger.c.id.in_(sa.bindparam("ids", expanding=True)))
+
+
+@functools.cache
+def _delete_point_ids() -> sa.Delete:
+    return T.event_points.delete().where(T.event_points.c.id.in_(sa.bindparam("ids", expanding=True)))
 
 
 def _chunks(items: Sequence[str], size: int = 500) -> Iterator[Sequence[str]]:
