@@ -107,9 +107,11 @@ def lexicon() -> EventLexicon:
     digest = hashlib.sha256(json.dumps(raw, sort_keys=True).encode()).hexdigest()[:8]
     territory = {lemma: change for change, lemmas in raw["territory"].items() for lemma in lemmas}
     actors = []
+    things = "|".join(re.escape(w) for w in raw["actor_things"]["words"])
     for a in raw["actors"]:
         words = tuple(sorted(a["words"], key=len, reverse=True))
-        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])")
+        pattern = re.compile(r"(?<![\w-])(?:" + "|".join(re.escape(w) for w in words) + r")(?![\w-])"
+                             rf"(?!(?:'s)?(?:\s+[\w'-]+)?\s+(?:{things})\b)")  # "Ukraine's military industry": a thing
         actors.append(_ActorWords(words, a["canonical"], a["side"], a["inter"], pattern))
     nouns = {k: tuple(v) for k, v in raw["noun_cues"].items()}
     phrases = sorted(nouns, key=len, reverse=True)
@@ -443,15 +445,35 @@ def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]
             return etype, sub, cue
     if cue.key in lex.fixed or cue.key == _FIGURE:
         return etype, sub, cue
-    clause = text[group.start:group.end].lower()
+    best = _first_means(text[group.start:group.end].lower(), etype, cue.key, lex)
+    if best is None and etype == "Explosions/Remote violence" and cue.key in _BARE_STRIKES:
+        # "Tuesday's strike on the institute": the means its paragraph (or the one before) named last
+        start = _paragraph_start(text, _paragraph_start(text, group.start) - 1)
+        best = _first_means(text[start:group.start].lower(), etype, cue.key, lex, last=True)
+    return (best[2], best[3], cue) if best else (etype, sub, cue)
+
+
+_BARE_STRIKES = frozenset({"strike", "strikes", "attack", "attacks", "hit", "blow", "raid"})
+
+
+def _paragraph_start(text: str, pos: int) -> int:
+    return text.rfind("\n", 0, max(0, pos)) + 1
+
+
+def _first_means(clause: str, etype: str, key: str, lex: EventLexicon, *,
+                 last: bool = False) -> tuple[int, int, str, str] | None:
+    """The sub-type of the means named first in ``clause`` (the last one with ``last``)."""
     best: tuple[int, int, str, str] | None = None
     for word, from_type, to_type, to_sub, lemmas in lex.refine:
-        if from_type != etype or (lemmas is not None and cue.key not in lemmas):
+        if from_type != etype or (lemmas is not None and key not in lemmas):
             continue
-        m = re.search(rf"\b{re.escape(word)}\b", clause)
-        if m and (best is None or (m.start(), -len(word)) < best[:2]):
-            best = (m.start(), -len(word), to_type, to_sub)
-    return (best[2], best[3], cue) if best else (etype, sub, cue)
+        for m in re.finditer(rf"\b{re.escape(word)}\b", clause):
+            rank = (-m.start() if last else m.start(), -len(word))
+            if best is None or rank < best[:2]:
+                best = (*rank, to_type, to_sub)
+            if not last:
+                break
+    return best
 
 
 def _only_tried(tok: Any, lex: EventLexicon) -> bool:

@@ -66,3 +66,16 @@ def test_all_of_a_region_is_ground_and_taking_part_is_not() -> None:
     (e,) = run("The Kremlin intends to take all of the Zaporizhzhia region.")
     assert (e.event_type, e.sub_event_type) == TAKEN and e.flags == ("future",)
     assert run("Russian troops took part in the drills.") == []
+
+
+def test_a_bare_strike_takes_the_means_its_paragraph_named() -> None:
+    found = run("Two Iskander missiles hit a training ground near Chernihiv on Monday.\n"
+                "Monday's strike on the training ground killed 12 soldiers, the army said.")
+    assert {e.sub_event_type for e in found} == {"Shelling/artillery/missile attack"}
+    (e,) = run("A combined missile and drone attack hit Lutsk overnight.")
+    assert e.sub_event_type == "Shelling/artillery/missile attack"
+
+
+def test_an_actor_word_before_a_thing_names_no_actor() -> None:
+    (e,) = run("Russian missiles hit facilities of Ukraine's military industry near Dnipro.")
+    assert e.actor1.side == "RU" and (e.actor2 is None or e.actor2.side != "RU")
