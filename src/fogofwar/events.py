@@ -566,6 +566,8 @@ def _place(group: _Group, sent: Any, usable: Sequence[PlaceMention], text: str,
     one named before it in its paragraph, else the region named last before it, else the region
     the article names most; a country is only a last resort."""
     anchors = [(s, e) for s, e in _time_anchors(sent) if not s <= group.head.token.idx < e]
+    if group.head.event_type == "Explosions/Remote violence":
+        anchors += _launch_sites(sent)  # "a missile launched from Astrakhan region": where it came from
     below_country = [p for p in usable if p.precision not in ("country", "unknown")
                      and not any(s <= p.evidence.start < e for s, e in anchors)]
     free = [p for p in below_country if not any(s <= p.evidence.start < e for s, e in others)]
@@ -603,6 +605,19 @@ def _place(group: _Group, sent: Any, usable: Sequence[PlaceMention], text: str,
         return max(regions, key=lambda p: (counts.get(p.place.admin1 or "", 0), -p.evidence.start))
     inside = [p for p in usable if sent.start_char <= p.evidence.start < sent.end_char]
     return inside[0] if inside else None
+
+
+_LAUNCHED = frozenset({"launch", "fire", "shoot", "fly", "take"})
+
+
+def _launch_sites(sent: Any) -> list[tuple[int, int]]:
+    """Spans of the places a strike was launched from ("launched from Russia's Astrakhan region",
+    "fired from the Belgorod region"): the place after "from" on a verb of launching."""
+    out = []
+    for tok in sent:
+        if tok.lower_ == "from" and tok.dep_ == "prep" and tok.head.lemma_.lower() in _LAUNCHED:
+            out += [(g.left_edge.idx, g.right_edge.idx + len(g.right_edge)) for g in tok.children if g.dep_ == "pobj"]
+    return out
 
 
 def _time_anchors(sent: Any) -> list[tuple[int, int]]:

@@ -79,3 +79,21 @@ def test_a_bare_strike_takes_the_means_its_paragraph_named() -> None:
 def test_an_actor_word_before_a_thing_names_no_actor() -> None:
     (e,) = run("Russian missiles hit facilities of Ukraine's military industry near Dnipro.")
     assert e.actor1.side == "RU" and (e.actor2 is None or e.actor2.side != "RU")
+
+
+def test_bulletin_jargon_of_advances_and_where_a_missile_came_from() -> None:
+    assert typed("Units of the Yug group improved their positions near Hostre.") == [("Battles", "Armed clash")]
+    assert typed("Russian soldiers reached the outskirts of Kurakhove on Monday.") == [("Battles", "Armed clash")]
+    from fogofwar.records import Evidence, Place, PlaceMention
+    text = "A ballistic missile launched from the Kursk region hit the Sumy region on Monday."
+    aid = article_id(text)
+
+    def mention(name: str, admin1: str, precision: str) -> PlaceMention:
+        start = text.index(name)
+        return PlaceMention(id=name, evidence=Evidence(article_id=aid, start=start, end=start + len(name), text=name),
+                            name=name, kind="toponym", precision=precision,
+                            place=Place(id=name, name=name, kind="populated", country=admin1[:2], admin1=admin1))
+    (e,) = events.find_events(Article(id=aid, text=text, published="2024-11-04"), nlp.load()(text),
+                              places=[mention("Kursk region", "RU-KRS", "adm1"),
+                                      mention("Sumy region", "UA-59", "adm1")])
+    assert e.place.place.admin1 == "UA-59"
