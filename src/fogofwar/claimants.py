@@ -225,6 +225,7 @@ class Context:
     text: str = ""  # the article's text (the parsed Doc's, read once)
     author: Any = None  # the Span naming the body whose own post the article is (see header_author)
     voice: str = "unknown"  # the side the article speaks for as "we" (see voice_side)
+    ground: tuple[tuple[int, int, str], ...] = ()  # the places of ``places`` below country level
 
 
 def name_descriptions(doc: Any) -> dict[str, list[Any]]:
@@ -258,9 +259,11 @@ def _noun_phrase_around(tok: Any) -> Any:
     return tok.doc[min(words):max(words) + 1]
 
 
-def side_from_places(start: int, end: int, ctx: Context) -> str:
-    """An official or body of a place in one belligerent's country speaks for that side."""
-    countries = {c for s, e, c in ctx.places if start <= s and e <= end and c in ("RU", "UA")}
+def side_from_places(start: int, end: int, ctx: Context, *, ground: bool = False) -> str:
+    """An official or body of a place in one belligerent's country speaks for that side (with
+    ``ground``, only places below country level count: "Russia said" names no ground)."""
+    countries = {c for s, e, c in (ctx.ground if ground else ctx.places) if start <= s and e <= end
+                 and c in ("RU", "UA")}
     return countries.pop() if len(countries) == 1 else "unknown"
 
 

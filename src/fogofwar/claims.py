@@ -330,11 +330,11 @@ def _side_of_local(attr: _Attribution, ctx: Context) -> str:
     naming both sides' places) of the place their own sentence names, else of the place the article
     named last before them."""
     paragraph = ctx.text.rfind("\n", 0, attr.scope[0]) + 1
-    side = side_from_places(paragraph, attr.sentence_span[1], ctx)
+    side = side_from_places(paragraph, attr.sentence_span[1], ctx, ground=True)
     if side == "unknown":
-        side = side_from_places(attr.sentence_span[0], attr.sentence_span[1], ctx)
+        side = side_from_places(attr.sentence_span[0], attr.sentence_span[1], ctx, ground=True)
     if side == "unknown":
-        before = [c for s, _e, c in ctx.places if s < attr.sentence_span[0]]
+        before = [c for s, _e, c in ctx.ground if s < attr.sentence_span[0]]  # ground, not a country acting
         side = before[-1] if before and before[-1] in ("RU", "UA") else "unknown"
     return side
 
@@ -482,7 +482,11 @@ def _claimant_of(attr: _Attribution, article: Article, lex: ClaimLexicon, seen: 
     outlet = attr.via_outlet
     claimant = Claimant(name=display_name(span), kind=kind, side=side_from_words(text, lex), role=role_of(span),
                         via_outlet=outlet, evidence=evidence)
-    return _same_name(claimant, seen) if _named(span) else claimant
+    if _named(span) or (kind == "unknown" and len(span) == 1 and span.root.is_sent_start and span.root.tag_ == "NNS"
+                        and span.root.text[:1].isupper()):
+        # a surname the tagger took for a plural noun at a sentence's start ("Kravets denied that")
+        return _same_name(claimant, seen)
+    return claimant
 
 
 _BODIES = frozenset({"institution", "government", "military", "media"})
@@ -618,7 +622,8 @@ def _same_name(claimant: Claimant, seen: list[_Seen]) -> Claimant:
         if surname and unnamed and item.person and re.search(rf"\b{re.escape(surname)}\b", item.scope.casefold()):
             # "a spokesman ..., who gave his name only as Serhiy" and later "Serhiy said": the same person
             return dataclasses.replace(claimant, side=claimant.side if claimant.side != "unknown" else previous.side,
-                                       role=claimant.role or previous.role or previous.name)
+                                       role=claimant.role or previous.role or previous.name,
+                                       kind="person" if claimant.kind == "unknown" else claimant.kind)
     return claimant
 
 
@@ -650,10 +655,12 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
     if doc is None:
         return []
     lex = lexicon()
+    located = [m for m in places if m.place is not None and m.place.country and m.kind != "demonym"]
     ctx = Context(descriptions=name_descriptions(doc), places=tuple(
-        (m.evidence.start, m.evidence.end, m.place.country) for m in places
-        if m.place is not None and m.place.country and m.kind != "demonym"), text=article.text,
-        author=header_author(doc, lex), voice=voice_side(article.text, lex))
+        (m.evidence.start, m.evidence.end, m.place.country) for m in located), text=article.text,
+        author=header_author(doc, lex), voice=voice_side(article.text, lex),
+        ground=tuple((m.evidence.start, m.evidence.end, m.place.country) for m in located
+                     if m.precision != "country" and m.kind != "metonym"))
     versions = Versions(pipeline=_pipeline_version(), lexicons=lex.version)
     seen: list[_Seen] = []
     out: list[Claim] = []

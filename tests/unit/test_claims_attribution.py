@@ -440,3 +440,28 @@ def test_voice_of_a_post_ignores_whose_ground_and_where_but_counts_names() -> No
     assert claimants.voice_side(post, lex) == "RU"
     # both sides named as fighters about as often: no side can be told
     assert claimants.voice_side("Our lads held. Russian troops and Ukrainian troops both shelled it.", lex) == "unknown"
+
+
+def test_a_spokesman_named_later_by_surname_is_one_person_whom_he_continues() -> None:
+    text = ("Troops repelled 30 assaults, the spokesman for a Ukrainian operational-tactical group covering the "
+            "sector, Major Petro Levchuk, told a briefing.\n"
+            "A spokesman for the Russian Vostok group, Colonel Oleg Sivtsov, rejected that figure.\n"
+            "Levchuk denied that. \"Nobody holds the village,\" he said.")
+    found = run(text)
+    last = found[-1]
+    assert last.claimant.evidence.text == "he" and last.claimant.side == "UA"
+    assert [c.claimant.side for c in found if c.claimant.evidence.text == "Levchuk"] == ["UA"]
+
+
+def test_local_officials_speak_for_the_ground_named_before_not_a_country_acting() -> None:
+    from fogofwar.records import Place
+    text = ("A missile hit a block of flats in Konotop on Sunday.\n"
+            "Russia said it had struck a military target. Local officials denied this.")
+    konotop = place(text, "Konotop", "UA")
+    start = text.index("Russia said")
+    russia = PlaceMention(id="ru", evidence=Evidence(article_id=article_id(text), start=start, end=start + 6,
+                                                     text="Russia"),
+                          name="Russia", kind="toponym", precision="country",
+                          place=Place(id="ru", name="Russia", kind="country", country="RU"))
+    found = run(text, places=[konotop, russia])
+    assert [(c.claimant.evidence.text, c.claimant.side) for c in found][-1] == ("Local officials", "UA")
