@@ -187,9 +187,8 @@ class Store:
                 conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:block))"), {"block": block})
             yield conn
 
-    def _insert_ignore(self, table: sa.Table):  # noqa: ANN202
-        stmt = (postgresql if self.dialect == "postgresql" else sqlite).insert(table)
-        return stmt.on_conflict_do_nothing()
+    def _insert_ignore(self, table: sa.Table) -> sa.Insert:
+        return _ignoring(self.dialect, table)
 
     def _inserted(self, conn: sa.Connection, table: sa.Table, row: dict[str, Any]) -> bool:
         """Insert-or-ignore one row; True when it was new (RETURNING, as rowcount is
@@ -216,10 +215,10 @@ class Store:
             new_article = self._inserted(conn, T.articles, {**_article_row(article), "created_at": now})
             new_report = self._inserted(conn, T.reports, {**rec.to_dict(report), "created_at": now})
             if raw is not None:
-                conn.execute(self._insert_ignore(T.raw_documents).values(
-                    sha256=raw.sha256, content=zlib.compress(raw.content, 6),
-                    content_type=raw.content_type, meta=json.dumps(raw.meta, sort_keys=True),
-                    created_at=now))
+                conn.execute(self._insert_ignore(T.raw_documents), {
+                    "sha256": raw.sha256, "content": zlib.compress(raw.content, 6),
+                    "content_type": raw.content_type, "meta": json.dumps(raw.meta, sort_keys=True),
+                    "created_at": now})
             if new_article and bands:
                 conn.execute(self._insert_ignore(T.shingle_bands),
                              [{"band": b, "article_id": article.id} for b in sorted(set(bands))])
@@ -383,16 +382,9 @@ class Store:
         """Stored canonical articles sharing at least ``min_hits`` LSH bands, most shared first."""
         if not bands:
             return []
-        hits = sa.func.count().label("hits")
-        query = (sa.select(T.shingle_bands.c.article_id, hits)
-                 .join(T.articles, T.articles.c.id == T.shingle_bands.c.article_id)
-                 .where(T.shingle_bands.c.band.in_(sorted(set(bands))))
-                 .where(T.articles.c.canonical_id.is_(None))
-                 .group_by(T.shingle_bands.c.article_id)
-                 .having(sa.func.count() >= min_hits)
-                 .order_by(hits.desc(), T.shingle_bands.c.article_id).limit(limit))
         with self._read() as conn:
-            return [(r[0], int(r[1])) for r in conn.execute(query)]
+            return [(r[0], int(r[1])) for r in conn.execute(_select_near_copies(), {
+                "bands": sorted(set(bands)), "min_hits": min_hits, "limit": limit})]
 
     def recurring_lines(self, outlet: str, line_hashes: Sequence[str], *, min_articles: int) -> set[str]:
         """Which of ``line_hashes`` recur in at least ``min_articles`` of the outlet's articles."""
@@ -727,10 +719,25 @@ def _delete_runs(table: sa.Table) -> sa.Delete:
 
 
 @functools.cache
+def _ignoring(dialect: str, table: sa.Table) -> sa.Insert:
+    """Insert-or-ignore (the rows' values bound when it runs)."""
+    return (postgresql if dialect == "postgresql" else sqlite).insert(table).on_conflict_do_nothing()
+
+
+@functools.cache
 def _insert_new(dialect: str, table: sa.Table) -> sa.Insert:
-    """Insert-or-ignore one row (the row's values bound), returning its key when it was new."""
-    key = list(table.primary_key.columns)[0]
-    return (postgresql if dialect == "postgresql" else sqlite).insert(table).on_conflict_do_nothing().returning(key)
+    """Insert-or-ignore one row, returning its key when it was new."""
+    return _ignoring(dialect, table).returning(list(table.primary_key.columns)[0])
+
+
+@functools.cache
+def _select_near_copies() -> sa.Select:
+    """Canonical articles by the LSH ``bands`` they share, at least ``min_hits``, most first."""
+    b, hits = T.shingle_bands.c, sa.func.count().label("hits")
+    return (sa.select(b.article_id, hits).join(T.articles, T.articles.c.id == b.article_id)
+            .where(b.band.in_(sa.bindparam("bands", expanding=True)) & T.articles.c.canonical_id.is_(None))
+            .group_by(b.article_id).having(sa.func.count() >= sa.bindparam("min_hits"))
+            .order_by(hits.desc(), b.article_id).limit(sa.bindparam("limit")))
 
 
 @functools.cache
