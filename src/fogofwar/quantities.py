@@ -161,7 +161,8 @@ def _patterns(raw: Mapping[str, Any], number_words: Mapping[str, int]) -> dict[s
                                re.I),
         "re_multiple_tail": re.compile(rf"\s+(?:{_alt(raw['multiple_tails'])})(?![\w-])", re.I),
         "re_qualifier": re.compile(rf"(?<![\w-])(?:{_alt(raw['qualifiers'])})\s+$", re.I),
-        "re_qualifier_after": re.compile(rf"\s+(?:{_alt(raw['qualifiers_after'])})(?![\w-])", re.I),
+        "re_qualifier_after": re.compile(rf"(?:\s+|(?=-ish)|(?=ish))(?:{_alt(raw['qualifiers_after'])})(?![\w-])",
+                                         re.I),  # "1,000 at most", "120-ish"
         "re_measure_unit": re.compile(rf"[ -]?(?:{_alt(raw['measure_units'])})(?![^\W\d_])", re.I),
         "re_noun": re.compile(rf"(?:{_alt(w for ws in raw['unit_nouns'].values() for w in ws)})(?![\w-])", re.I),
         "re_cue": _words(w for ws in raw["unit_cues"].values() for w in ws),
@@ -821,7 +822,8 @@ def _referent(fig: _Figure, ctx: _Context, figures: list[_Figure]) -> _Figure | 
         unit = _hint(word, lex) if word[:1].isalnum() else "any"  # "less than a third of that."
         if unit is None:  # "the same number of Ukrainian soldiers": a counted noun after its adjectives
             ahead = re.findall(r"[^\W\d_][\w'’-]*", text[of.end():of.end() + 60])[:3]
-            unit = next((lex.noun_units[w.lower()] for w in ahead if w.lower() in lex.noun_units), None)
+            unit = next((lex.noun_units.get(w.lower()) or lex.referent_hints[w.lower()] for w in ahead
+                         if w.lower() in lex.noun_units or w.lower() in lex.referent_hints), None)
         if unit is None:
             return None  # "half of August"
     else:

@@ -400,3 +400,18 @@ def test_the_figure_named_again_and_killed_and_wounded_as_a_tally() -> None:
                     "at less than 300. The enemy lost more than 250 killed and wounded there.")
     assert (found["less than 300"].unit, found["less than 300"].measure) == ("km2", "area_controlled_km2")
     assert (found["more than 250"].unit, found["more than 250"].measure) == ("soldiers", "losses_soldiers")
+
+
+@pytest.mark.parametrize(("sentence", "text", "expected"), [
+    ("The unit lost maybe 40 men near the river.", "maybe 40", ("people", "approximately", None, 40, None)),
+    ("They saw 150-ish armoured vehicles.", "150-ish", ("vehicles", "approximately", None, 150, None)),
+    ("A few dozen residents refused to leave.", "A few dozen", ("people", "vague", 24, None, 99)),
+])
+def test_hedged_and_suffixed_amounts(sentence: str, text: str, expected: tuple) -> None:
+    (q,) = find(sentence)
+    assert q.evidence.text == text and values(q) == expected
+
+
+def test_a_share_of_a_population_named_with_its_adjectives() -> None:
+    found = by_text("Some 9,000 people remain, less than a fifth of its pre-war population.")
+    assert (found["less than a fifth"].unit, found["less than a fifth"].qualifier) == ("people", "relative")
