@@ -713,11 +713,12 @@ def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon,
         return
     covered = [(m.start, m.end) for m in mentions]
     listed = sorted(m.end for m in mentions if m.kind != "demonym")  # ends of the places named so far
-    for ent in doc.ents:
+    for ent in sorted([*doc.ents, *_settlement_names(text, doc)], key=lambda e: (e.start_char, -e.end_char)):
         if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PRODUCT", "PERSON", "NORP"):
             continue
         if any(s < ent.end_char and ent.start_char < e for s, e in covered):
             continue
+        covered.append((ent.start_char, ent.end_char))
         words = ent.text.split()
         if not all(w[:1].isupper() for w in words) or any(w in lex.not_places for w in words):
             continue
@@ -743,8 +744,28 @@ def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon,
                        extra={"unlisted": True, "why": why})
 
 
+# names the text calls settlements whatever the parser makes of them: "the villages of A, B and C"
+_SETTLEMENT_LIST = re.compile(r"(?i:\b(?:villages?|settlements?|hamlets?|towns?)\s+of\s+)"
+                              r"((?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})(?:\s*(?:,|\band\b|\bor\b)\s*"
+                              r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2})*)")
+_NAME = re.compile(r"[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*){0,2}")
+
+
+def _settlement_names(text: str, doc: Any) -> list[Any]:
+    """Spans (labelled LOC) of the names a settlement word lists: "near the settlements of
+    Zarechnaya Sloboda and Verkhnyaya Kamenka"."""
+    out = []
+    for m in _SETTLEMENT_LIST.finditer(text):
+        for name in _NAME.finditer(text, m.start(1), m.end(1)):
+            span = doc.char_span(name.start(), name.end(), label="LOC", alignment_mode="strict")
+            if span is not None:
+                out.append(span)
+    return out
+
+
 _STRONG_CUES = ("at", "near", "including at", "including in", "outskirts of", "village of", "town of",
-                "settlement of", "hamlet of", "city of", "in the village of", "in the area of", "area of")
+                "settlement of", "hamlet of", "city of", "in the village of", "in the area of", "area of",
+                "villages of", "settlements of", "towns of", "hamlets of", "districts of")
 
 
 def _placed_by_text(text: str, start: int, end: int, label: str, lex: Lexicon) -> bool:
@@ -760,7 +781,15 @@ def _placed_by_text(text: str, start: int, end: int, label: str, lex: Lexicon) -
         return True
     if label in ("GPE", "LOC", "FAC") and before.split()[-1:] and before.split()[-1] in lex.locative_cues:
         return True
-    return any(before == cue or before.endswith(" " + cue) for cue in _STRONG_CUES)
+    if any(before == cue or before.endswith(" " + cue) for cue in _STRONG_CUES):
+        return True
+    return _LISTED_AFTER_CUE.search(text, max(0, start - 120), start) is not None  # "the settlements of A and B"
+
+
+# a name after a list that a strong cue opened: "near the settlements of Lyubimovka and | Olgovka"
+_LISTED_AFTER_CUE = re.compile(r"(?i:\b(?:" + "|".join(re.escape(c) for c in _STRONG_CUES if " " in c) + r"))"
+                               r"(?:\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?\s*,)*\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?"
+                               r"\s*(?:,|\band|\bor)\s*$")
 
 
 def _placed_near(end: int, text: str, mentions: list[_Mention], lex: Lexicon) -> _Mention | None:

@@ -119,3 +119,11 @@ def test_a_listed_town_far_from_its_list_keeps_its_name_and_a_district_its_city(
                      "Kharkiv's mayor said a drone hit a house in the Kyivskyi district of the city.", gaz)
     assert found["Pokrovsk"].place.admin1 == "UA-14" and found["Pokrovsk"].precision == "point"
     assert found["Kyivskyi district"].place.admin1 == "UA-63"
+
+
+def test_villages_listed_after_a_settlement_word_are_kept_in_their_region(gaz) -> None:  # noqa: ANN001
+    found = mentions("Units of the Sever group fought in the Kursk region on Monday. Attacks were repelled near "
+                     "the settlements of Zarechnaya Sloboda and Verkhnyaya Kamenka.", gaz)
+    for name in ("Zarechnaya Sloboda", "Verkhnyaya Kamenka"):
+        assert found[name].place is not None and found[name].place.admin1 == "RU-KRS", name
+        assert found[name].precision in ("adm1", "adm2")
