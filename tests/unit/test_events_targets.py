@@ -299,3 +299,12 @@ def test_a_judgement_in_the_present_is_no_event() -> None:
     (strike,) = run("The strikes on Lipetsk region were legitimate, the general staff said.",
                     [("Lipetsk region", LIPETSK, "adm1")])  # told in the past: a strike was made
     assert strike.event_type == "Explosions/Remote violence"
+
+
+def test_buildings_aid_points_and_arsenals_are_targets_of_their_side() -> None:
+    text = "A Russian guided bomb hit a humanitarian aid distribution point in the Odesa region on Monday."
+    (e,) = run(text, [("Odesa region", ODESA_REGION, "adm1")])
+    assert e.actor2 is not None and e.actor2.inter == 7 and e.actor2.side == "UA"
+    text = "Ukrainian missiles struck an arsenal near Yelets overnight."
+    (e,) = run(text, [("Yelets", YELETS, "point")])
+    assert e.actor2 is not None and e.actor2.side == "RU" and e.actor2.inter == 1
