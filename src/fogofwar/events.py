@@ -453,6 +453,8 @@ def _typed(group: _Group, text: str, lex: EventLexicon) -> tuple[str, str, _Cue]
     return (best[2], best[3], cue) if best else (etype, sub, cue)
 
 
+_BACKING = re.compile(r"\b(?:backed|supported|covered|assisted) by\s+(?:\w+\s+){0,2}$|"
+                      r"\b(?:support|cover) (?:of|from)\s+(?:\w+\s+){0,2}$")
 _BARE_STRIKES = frozenset({"strike", "strikes", "attack", "attacks", "hit", "blow", "raid"})
 
 
@@ -468,6 +470,8 @@ def _first_means(clause: str, etype: str, key: str, lex: EventLexicon, *,
         if from_type != etype or (lemmas is not None and key not in lemmas):
             continue
         for m in re.finditer(rf"\b{re.escape(word)}\b", clause):
+            if _BACKING.search(clause, max(0, m.start() - 30), m.start()):
+                continue  # "assault groups attacking, backed by drones": support, not the means of the event
             rank = (-m.start() if last else m.start(), -len(word))
             if best is None or rank < best[:2]:
                 best = (*rank, to_type, to_sub)

@@ -97,3 +97,9 @@ def test_bulletin_jargon_of_advances_and_where_a_missile_came_from() -> None:
                               places=[mention("Kursk region", "RU-KRS", "adm1"),
                                       mention("Sumy region", "UA-59", "adm1")])
     assert e.place.place.admin1 == "UA-59"
+
+
+def test_means_that_only_back_an_attack_do_not_type_it() -> None:
+    assert typed("Russian assault groups were attacking in waves of 20 soldiers backed by drones near Toretsk.") == [
+        ("Battles", "Armed clash")]
+    assert typed("Drones attacked a fuel depot near Toretsk.") == [("Explosions/Remote violence", "Air/drone strike")]
