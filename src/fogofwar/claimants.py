@@ -43,6 +43,7 @@ class ClaimLexicon:
     document_words: frozenset[str]  # what a claimant issues: "the statement said" speaks for its author
     cue_needs: dict[str, str]  # a cue lemma that attributes only with this preposition: put ... at
     cue_needs_figure: frozenset[str]  # a cue lemma that attributes only with a number in its object: count
+    acts: dict[str, frozenset[str]]  # a cue lemma that does a thing with these objects: declare an emergency
     cue_not_with: dict[str, tuple[str, ...]]  # particles that give a cue lemma another sense: call up, call off
     evidential: frozenset[str]  # cue lemmas a thing can be the subject of ("footage shows"): a speaker is needed
     outlet_verbs: frozenset[str]
@@ -90,6 +91,7 @@ def lexicon() -> ClaimLexicon:
         anonymous_markers=tuple(raw["anonymous_markers"]), document_words=frozenset(raw["document_words"]),
         evidential=frozenset(raw["evidential_lemmas"]), cue_needs=dict(raw["cue_needs_preposition"]),
         cue_needs_figure=frozenset(raw["cue_needs_figure"]),
+        acts={k: frozenset(v) for k, v in raw["acts_not_statements"].items()},
         cue_not_with={k: tuple(v) for k, v in raw["cue_not_with_particle"].items()},
         outlet_verbs=frozenset(raw["outlet_verbs"]),
         registry=registry, official_words=_words_pattern(raw["official_words"]),

@@ -146,6 +146,8 @@ def _not_a_statement(tok: Any, lemma: str, quoted: Sequence[tuple[int, int]], le
         return True
     if _compared(tok):
         return True
+    if any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in lex.acts.get(lemma, ()) for c in tok.children):
+        return True  # "declared a state of emergency": done, not said
     if lemma in lex.cue_needs_figure and not any(
             t.like_num for c in tok.children if c.dep_ == "dobj" for t in c.subtree):
         return True  # "every vote counts"

@@ -336,6 +336,11 @@ def _stands_apart(tok: Any, anchor: Any, place_at: dict[int, _Spot], cue_type: A
         return False
     if _own_year(tok):
         return True  # background with its own year ("since the invasion of 2022") is its own event
+    t = tok
+    while t.i != anchor.i and t.head is not t:
+        if t.dep_ == "relcl" and any(_YEAR.fullmatch(x.text) for x in t.subtree):
+            return True  # "soldiers, who started a full-scale invasion in 2022, ...": background told apart
+        t = t.head
     if _describes(anchor) and tok.dep_ in _CLAUSE_DEPS | {"relcl"} and not _describes(tok) and any(
             c.dep_ in ("nsubj", "nsubjpass") for c in tok.children):
         return True  # "killed by a bomb that hit A": a description holding a clause of its own
@@ -777,6 +782,8 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon, published: st
             or any(t.lemma_.lower() in lex.future for t in [*governors[1:], *chain[1:]])
             or (tok.pos_ == "NOUN" and pred is not tok and pred.lemma_.lower() in lex.future)
             or any(t.lower_ == "going" for t in chain[1:])
+            or (tok.pos_ == "NOUN" and any(c.dep_ in ("amod", "compound") and c.lower_ in _NOT_YET
+                                           for t in (tok, tok.head) for c in t.children))
             or (any(c.dep_ == "aux" and c.lower_ == "to" for c in pred.children) and pred.head.lemma_ == "be")):
         flags.append("future")  # "will", "vowed to", "is to be moved", "the task is to drive out"
     if (any(c.dep_ == "mark" and c.lower_ in lex.conditional for t in (tok, *chain) for c in t.children)
@@ -791,6 +798,7 @@ def _flags(group: _Group, ref_year: int | None, lex: EventLexicon, published: st
     return tuple(flags)
 
 
+_NOT_YET = frozenset({"future", "potential", "possible", "planned", "proposed", "prospective", "eventual"})
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                         "september", "october", "november", "december"), 1)}
 _MONTHS.update({"spring": 4, "summer": 7})  # "captured in the spring": its middle month (northern seasons)
@@ -1062,10 +1070,11 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
     place = _place(group, sent, usable, text, others)
     named = named_actors(group, sent, article.id, lex, blocked)
     acted = _acted_on(cue.token, cue.key, lex)
+    reporting = _reporting(group, sent, claims, text)
     if acted and acted[0].captives:
-        actor1, actor2 = captors(named, acted[1], claimant_side(group, claims))
+        actor1, actor2 = captors(named, acted[1], claimant_side(group, reporting))
     else:
-        actor1, actor2 = parties(named, etype, sub, clause, place, claimant_side(group, claims), group,
+        actor1, actor2 = parties(named, etype, sub, clause, place, claimant_side(group, reporting), group,
                                  lex.targets)
     change = lex.territory.get(group.head.key, "claimed_control" if group.head.key == _FIGURE else "none")
     if etype != "Battles":
@@ -1081,7 +1090,7 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
     date = _event_date(clause, group.start - sent.start_char, sent.text, at, article.published,
                        live=bool(_LIVE_ENTRY.match(text, paragraph)) and not _perfect(group.head.token),
                        given_year=None if article.published else _given_year(text, group.start))
-    claim_ids = tuple(c.id for c in claims if c.evidence.start <= group.start and group.end <= c.evidence.end)
+    claim_ids = tuple(c.id for c in reporting)
     stamp = _LIVE_ENTRY.match(text, group.start)  # a live page's clock time is no word of the event
     start = stamp.end() if stamp else group.start
     evidence = _evidence(article.id, start, start + len(text[start:group.end].rstrip(" ,;:")), text)
@@ -1095,6 +1104,27 @@ def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMen
             quantities=tuple(q for q in quantities if sent.start_char <= q.evidence.start < sent.end_char)
             if n == 0 else ()))
     return out
+
+
+_GOES_ON = re.compile(r"\b(?:(?:were|was) (?:also )?(?:reported|said) to|reportedly|also|later|then|afterwards)\b", re.I)
+
+
+def _reporting(group: _Group, sent: Any, claims: Sequence[Claim], text: str) -> list[Claim]:
+    """The claims that report this event: those its words stand in, else, for a sentence that
+    goes on with a report in the passive or with "also", "later", "then" and has no claim of its own
+    ("Moscow reported that ... Su-34 bombers were also reported to strike ... Russian forces later
+    repelled ..."), the last claim of its paragraph before it."""
+    own = [c for c in claims if c.evidence.start <= group.start and group.end <= c.evidence.end]
+    if own or any(sent.start_char <= c.evidence.start < sent.end_char for c in claims):
+        return own
+    if not _GOES_ON.search(text, sent.start_char, sent.end_char):
+        return []
+    paragraph = text.rfind("\n", 0, sent.start_char) + 1
+    before = [c for c in claims if paragraph <= c.evidence.start and c.evidence.end <= sent.start_char]
+    if not before:
+        return []
+    last = max(c.evidence.start for c in before)
+    return [c for c in before if c.evidence.start == last]
 
 
 def _pipeline_version() -> str:
