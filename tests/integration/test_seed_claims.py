@@ -7,13 +7,10 @@ import dataclasses
 
 import pytest
 
-from fogofwar import claims, nlp, places
-from fogofwar.clean import clean
-from fogofwar.config import Settings
-from fogofwar.gazetteer import open_gazetteer
-from fogofwar.records import RawDocument
+from fogofwar import claims
 
 from ..conftest import SEED
+from .seed import parsed_seed
 
 pytestmark = [pytest.mark.model,
               pytest.mark.skipif(not SEED.is_file(), reason="the shared seed article is not beside this checkout")]
@@ -27,13 +24,7 @@ def without_registry(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def seed_claims() -> list:
-    article = clean(RawDocument(source="seed", content=SEED.read_bytes()), settings=Settings()).article
-    doc = nlp.load()(article.text)
-    gaz = open_gazetteer()
-    try:
-        mentions = places.find_mentions(article, doc, gaz)
-    finally:
-        gaz.close()
+    article, doc, mentions = parsed_seed()
     return claims.find_claims(article, doc, places=mentions)
 
 

@@ -7,13 +7,10 @@ import functools
 
 import pytest
 
-from fogofwar import claims, events, nlp, places, quantities
-from fogofwar.clean import clean
-from fogofwar.config import Settings
-from fogofwar.gazetteer import open_gazetteer
-from fogofwar.records import RawDocument
+from fogofwar import claims, events, quantities
 
 from ..conftest import SEED
+from .seed import parsed_seed
 
 pytestmark = [pytest.mark.model,
               pytest.mark.skipif(not SEED.is_file(), reason="the shared seed article is not beside this checkout")]
@@ -21,13 +18,7 @@ pytestmark = [pytest.mark.model,
 
 @functools.cache
 def seed() -> tuple:
-    article = clean(RawDocument(source="seed", content=SEED.read_bytes()), settings=Settings()).article
-    doc = nlp.load()(article.text)
-    gaz = open_gazetteer()
-    try:
-        mentions = places.find_mentions(article, doc, gaz)
-    finally:
-        gaz.close()
+    article, doc, mentions = parsed_seed()
     found_quantities = quantities.find_quantities(article, doc)
     found_claims = claims.find_claims(article, doc, quantities=found_quantities, places=mentions)
     found = events.find_events(article, doc, places=mentions, claims=found_claims, quantities=found_quantities)
