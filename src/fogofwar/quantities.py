@@ -519,6 +519,7 @@ def _skip_spaces(text: str, pos: int) -> int:
     return pos
 
 
+_CLASSIFIER = re.compile(r"\s+(?:units|pieces|items)\s+of\s+(?=\w)", re.I)
 _MAX_NOUN_WORDS = 4  # "117 Ukrainian drones", "four Russian military airfields": names and adjectives between
 
 
@@ -529,6 +530,9 @@ def _counted_noun(ctx: _Context, fig: _Figure) -> tuple[str | None, str]:
     pos, seen = fig.core_end, 0
     if text[pos:pos + 1] == "-" and text[pos + 1:pos + 2].isalpha():
         pos += 1  # "a 12-hour curfew", "a 45-year-old man"
+    classifier = _CLASSIFIER.match(text, pos)
+    if classifier is not None:
+        pos = classifier.end()  # "30 units of armoured vehicles": the vehicles are counted
     while seen < _MAX_NOUN_WORDS:
         pos = _skip_spaces(text, pos)
         hit = lex.re_noun.match(text, pos)
@@ -699,7 +703,7 @@ def _unit_in_context(fig: _Figure, noun: str | None, how: str, ctx: _Context, se
         return cue or noun, False
     if how == "unknown":
         return "count", False
-    cue = _nearest_cue(ctx, fig.end, hi, fig) or _nearest_cue(ctx, lo, fig.start, fig)
+    cue = _nearest_cue(ctx, fig.end, hi, fig) or _nearest_cue(ctx, lo, fig.start, fig) or _tally_label(ctx, lo, fig)
     if cue:
         return cue, False
     counted = [f for f in prev if f.unit != "count"]
@@ -791,10 +795,21 @@ def _count_of(ctx: _Context, lo: int, hi: int) -> str | None:
 
 
 def _label(ctx: _Context, lo: int, fig: _Figure) -> str | None:
-    """'Drones shot down: 42' -> drones (the last noun of a label before a colon)."""
+    """'Drones shot down: 42' -> drones (the last noun of a label before a colon); 'tanks 9,790',
+    'tanks – 9,790' in a tally -> vehicles (the noun right before the number)."""
     label = re.search(r"([^.;:]*):\s*$", ctx.text[lo:fig.start])
     nouns = list(ctx.lex.re_noun.finditer(label.group(1))) if label else []
+    return ctx.lex.noun_units[" ".join(nouns[-1].group().lower().split())] if nouns else _tally_label(ctx, lo, fig)
+
+
+def _tally_label(ctx: _Context, lo: int, fig: _Figure) -> str | None:
+    """'…; tanks 9,790, including 11', 'tanks – 9,790': the unit of the noun right before the number."""
+    tally = _TALLY_LABEL.search(ctx.text[max(lo, fig.start - 40):fig.start])
+    nouns = [n for n in ctx.lex.re_noun.finditer(tally.group(1)) if n.end() == len(tally.group(1))] if tally else []
     return ctx.lex.noun_units[" ".join(nouns[-1].group().lower().split())] if nouns else None
+
+
+_TALLY_LABEL = re.compile(r"(?:^|[,;(])\s*([^\W\d_][\w -]*?)\s*[–—-]?\s*$")  # "…; tanks – 9,790"
 
 
 # --- relative figures ------------------------------------------------------------------------
@@ -838,6 +853,11 @@ def _referent(fig: _Figure, ctx: _Context, figures: list[_Figure]) -> _Figure | 
         lo = ctx.sentence(lo - 1)[0] if lo > 0 and not any(lo <= f.start < fig.start for f in figures) else lo
         found = next((f for f in reversed(figures) if not f.relative and lo <= f.start and f.end <= fig.start
                       and "\n" not in ctx.text[f.end:fig.start]), None)
+    if found is None and of is not None and _word_after(text, of.end())[0] in lex.words["referent_any"]:
+        # "less than a third of what they say": the figure they said, in this paragraph or the one before
+        since = _paragraph_before(text, text.rfind("\n", 0, fig.start) + 1)
+        found = next((f for f in reversed(figures) if not f.relative and since <= f.start and f.end <= fig.start
+                      and f.unit not in (None, "count")), None)
     return found
 
 

@@ -415,3 +415,20 @@ def test_hedged_and_suffixed_amounts(sentence: str, text: str, expected: tuple) 
 def test_a_share_of_a_population_named_with_its_adjectives() -> None:
     found = by_text("Some 9,000 people remain, less than a fifth of its pre-war population.")
     assert (found["less than a fifth"].unit, found["less than a fifth"].qualifier) == ("people", "relative")
+
+
+def test_tallies_bombs_classifiers_and_verbs_of_exceeding() -> None:
+    found = by_text("Enemy losses: personnel about 640,000, including 1,200 over the past day; tanks 8,100, "
+                    "including 9 over the past day.")
+    assert found["8,100"].unit == "vehicles" and found["about 640,000"].unit == "soldiers"
+    assert by_text("Three guided aerial bombs hit the plant.")["Three"].unit == "missiles"
+    assert by_text("The enemy lost 25 units of armoured vehicles.")["25"].unit == "vehicles"
+    q = by_text("Its losses had exceeded 31,000 servicemen by then.")["exceeded 31,000"]
+    assert (q.unit, q.qualifier, q.low) == ("soldiers", "more_than", 31000)
+
+
+def test_a_share_of_what_the_other_side_says_reaches_back_a_paragraph() -> None:
+    text = ("Moscow said Ukraine had lost more than 40,000 troops in the region.\n\n"
+            "\"Our losses are heavy, but they are less than a third of what they say,\" the colonel said.")
+    found = by_text(text)
+    assert found["less than a third"].unit == "soldiers" and found["less than a third"].relative_to == "more than 40,000"
