@@ -102,6 +102,9 @@ def _phrase(token: Any) -> Any:
     for t in token.subtree:
         if t.i != token.i and t.dep_ in ("relcl", "acl", "advcl", "ccomp"):
             excluded.update(x.i for x in t.subtree)
+        elif t.dep_ == "prep" and t.head.i == token.i and any(
+                g.dep_ == "pobj" and g.ent_type_ in ("DATE", "TIME") for g in t.children):
+            excluded.update(x.i for x in t.subtree)  # "a spokesman on Wednesday": when, not who
     kept = sorted(t.i for t in token.subtree if t.i not in excluded)
     start, end = kept[0], kept[-1] + 1
     start = max([start, *(k + 1 for k in excluded if k < token.i)])
@@ -207,6 +210,11 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
                 yield _Attribution(tok, _phrase(source), "according_to", "asserts", None,
                                    scope=_scope(source), how=how, **where)
             continue
+        claimed = _claim_noun_source(tok)
+        if claimed is not None:  # "dismissed a Russian Defence Ministry claim that Ukraine had lost 52,000"
+            yield _Attribution(tok, _phrase(claimed), "claimed", "asserts", None, scope=_scope(claimed),
+                               how="own", **where)
+            continue
         if tok.lower_ == "by" and tok.dep_ in ("prep", "agent"):
             counted = _counted_by(tok, lex)
             if counted is not None:  # "by my count", "by the ministry's estimate"
@@ -239,6 +247,22 @@ def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
 
 
 _FIRST_PERSON_POSS = frozenset({"my", "our"})
+_CLAIM_NOUNS = frozenset({"claim", "claims", "assertion", "allegation", "allegations"})
+
+
+def _claim_noun_source(noun: Any) -> Any:
+    """Whose claim a noun with a "that" clause is ("Moscow's claim that ...", "a Russian Defence
+    Ministry claim that ..."): its possessor, its modifying name, or the name right before it."""
+    if noun.lower_ not in _CLAIM_NOUNS or noun.pos_ != "NOUN" or not any(
+            c.dep_ in ("acl", "ccomp") and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children)
+            for c in noun.children):
+        return None
+    owner = next((c for c in noun.children if c.dep_ in ("poss", "compound")), None)
+    if owner is None and noun.i > 0 and noun.nbor(-1).pos_ == "PROPN":
+        owner = noun.nbor(-1)  # the parser's split: "[a Russian Defence Ministry] [claim] that"
+    if owner is None or owner.lower_ in _FIRST_PERSON_POSS | {"its", "their", "his", "her"}:
+        return None
+    return owner
 
 
 def _counted_by(prep: Any, lex: ClaimLexicon) -> Any:

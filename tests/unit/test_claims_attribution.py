@@ -465,3 +465,13 @@ def test_local_officials_speak_for_the_ground_named_before_not_a_country_acting(
                           place=Place(id="ru", name="Russia", kind="country", country="RU"))
     found = run(text, places=[konotop, russia])
     assert [(c.claimant.evidence.text, c.claimant.side) for c in found][-1] == ("Local officials", "UA")
+
+
+def test_a_claim_that_someone_else_made_is_theirs_and_a_time_is_no_part_of_a_name() -> None:
+    found = run("A Ukrainian spokesman on Monday rejected a Russian Defence Ministry claim that Ukraine had "
+                "lost 900 servicemen, saying the real figure was far lower. He also dismissed Moscow's claim "
+                "that two villages had fallen.")
+    by = {c.claimant.evidence.text.removeprefix("a "): c for c in found}
+    assert by["Russian Defence Ministry"].cue == "claimed" and by["Russian Defence Ministry"].claimant.side == "RU"
+    assert by["Moscow"].claimant.side == "RU" and by["Moscow"].cue == "claimed"
+    assert any(c.claimant.evidence.text == "A Ukrainian spokesman" and c.claimant.side == "UA" for c in found)
