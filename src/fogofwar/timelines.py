@@ -29,7 +29,7 @@ from .records import Claim, ClaimValue, Disagreement, Quantity, Timeline
 __all__ = ["claim_values", "interval", "timeline", "contradictions", "agree", "claimant_key",
            "APPROX", "TOLERANCE", "SAME_TIME_DAYS"]
 
-APPROX = 0.10  # "around", "some", "roughly": ±10% (the gold set's "about 1,000" vs "1,050" agree)
+APPROX = 0.05  # "around", "some", "roughly": ±5%: "about 1,000" and "1,050" agree, "around 420" and "about 500" do not
 TOLERANCE = 0.02  # rounding between outlets ("1,263" vs "1,260")
 SAME_TIME_DAYS = 7  # one reporting week: a weekly briefing and a daily one speak of the same situation
 
