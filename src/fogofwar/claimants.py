@@ -383,10 +383,14 @@ def voice_side(text: str, lex: ClaimLexicon) -> str:
         re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", plain, re.I) for w in lex.enemy_words)
     if not combatant:
         return "unknown"
-    named = Counter(lex.side_cues_map[fold(m.group())] for m in lex.side_words.finditer(plain)
+    # the first line is a post's own header ("GENERAL STAFF OF THE ARMED FORCES OF UKRAINE"); a group of
+    # forces ("the Vostok group") is named in the third person by its own side's bulletins too
+    body = plain.find("\n") + 1 if "\n" in plain.strip() else 0
+    named = Counter(lex.side_cues_map[fold(m.group())] for m in lex.side_words.finditer(plain, body)
                     if not re.search(r"\b(?:our|my)[ \t]+(?:\w+[ \t]+)?$", plain[max(0, m.start() - 30):m.start()],
                                      re.I) and not _names_ground(plain, m.end(), lex)
-                    and not _PLACED.search(plain, max(0, m.start() - 12), m.start()))
+                    and not _PLACED.search(plain, max(0, m.start() - 12), m.start())
+                    and not m.group().lower().endswith(" group"))
     ranked = named.most_common(2)
     # the other side is the one named in the third person, at least twice as often as any other
     # (a post may name a unit of its own side once: "sources in the Sever group")
@@ -430,6 +434,9 @@ def header_author(doc: Any, lex: ClaimLexicon) -> Any:
             mention = name_phrase(roots[0], lex)
             if (mention.start, mention.end) != (named[0].i, named[-1].i + 1):
                 return None  # "Kremlin says talks are off | Outlet": a headline, not a name
+    if mention is None and len(line) <= 12 and not any(t.pos_ in ("VERB", "AUX") for t in line) \
+            and not any(t.text in _HEADER_SEPARATORS for t in line):
+        mention = doc[line[0].i:line[-1].i + 1]  # a heading that is only the body's name ("GENERAL STAFF OF ...")
     if mention is None:
         return None
     entry = registry_entry(mention, lex)

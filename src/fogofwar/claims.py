@@ -372,11 +372,11 @@ def _side_of_voice(subject: Any, lex: ClaimLexicon, ctx: Context) -> str:
     words = {t.lower_ for t in subject}
     own = ctx.voice
     if ctx.author is not None:
-        own = registry_side = side_from_words(ctx.author.text, lex)
-        if registry_side == "unknown":
-            own = side_from_places(ctx.author.start_char, ctx.author.end_char, ctx)
+        own = side_from_words(ctx.author.text, lex)
         if own == "unknown":
-            own = ctx.voice  # a signed channel: the side its "we" fights for
+            own = ctx.voice  # a signed channel: the side its "we" fights for, not the place in its title
+        if own == "unknown":
+            own = side_from_places(ctx.author.start_char, ctx.author.end_char, ctx)
     if words & {"my", "our"}:
         return own
     if words & lex.enemy_words:

@@ -29,6 +29,8 @@ from importlib import resources
 from typing import Any
 
 from . import dates
+from .claimants import header_author, side_from_words, voice_side
+from .claimants import lexicon as claim_lexicon
 from .events_actors import RELATIVE as _RELATIVE
 from .events_actors import captors, claimant_side, named_actors, parties
 from .events_figures import control_figures
@@ -904,6 +906,7 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
               and not _the_doer(p, doc)]
     place_spans = [(p.evidence.start, p.evidence.end) for p in places]
     ref_year = _reference_year(text, article.published)
+    voice = _own_side(doc, text)  # a bulletin's "the enemy" is the side it does not speak for
     sents = list(doc.sents)
     found: list[tuple[_Group, Any, int]] = []
     headline = _headline_end(text, article.title)
@@ -930,7 +933,7 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
             definite = group.head.key != _FIGURE and _definite(group.head.token)  # a figure is its claimant's
             out.extend((e, definite) for e in _events_of(group, sent, article, usable, blocked, claims, quantities,
                                                          others, window, ref_year, versions, lex,
-                                                         means.get(id(group))))
+                                                         means.get(id(group)), voice))
     return _retold(out, text)
 
 
@@ -1061,21 +1064,22 @@ def _colon_list_end(sents: list[Any], i: int, text: str) -> int:
 def _events_of(group: _Group, sent: Any, article: Any, usable: Sequence[PlaceMention],
                blocked: Sequence[tuple[int, int]], claims: Sequence[Claim], quantities: Sequence[Quantity],
                others: Sequence[tuple[int, int]], window: tuple[int, int], ref_year: int | None,
-               versions: Versions, lex: EventLexicon, means: tuple[str, str] | None = None) -> list[Event]:
+               versions: Versions, lex: EventLexicon, means: tuple[str, str] | None = None,
+               voice: str = "unknown") -> list[Event]:
     text = article.text
     etype, sub, cue = _typed(group, text, lex)
     if means is not None and means[0] == etype:
         sub = means[1]  # "... had been destroyed. He blamed Ukrainian air strikes."
     clause = text[group.start:group.end]
     place = _place(group, sent, usable, text, others)
-    named = named_actors(group, sent, article.id, lex, blocked)
     acted = _acted_on(cue.token, cue.key, lex)
     reporting = _reporting(group, sent, claims, text)
+    reporter = claimant_side(group, reporting)
+    named = named_actors(group, sent, article.id, lex, blocked, enemy_of=reporter[0] if reporter else voice)
     if acted and acted[0].captives:
-        actor1, actor2 = captors(named, acted[1], claimant_side(group, reporting))
+        actor1, actor2 = captors(named, acted[1], reporter)
     else:
-        actor1, actor2 = parties(named, etype, sub, clause, place, claimant_side(group, reporting), group,
-                                 lex.targets)
+        actor1, actor2 = parties(named, etype, sub, clause, place, reporter, group, lex.targets)
     change = lex.territory.get(group.head.key, "claimed_control" if group.head.key == _FIGURE else "none")
     if etype != "Battles":
         change = "none"
@@ -1125,6 +1129,15 @@ def _reporting(group: _Group, sent: Any, claims: Sequence[Claim], text: str) -> 
         return []
     last = max(c.evidence.start for c in before)
     return [c for c in before if c.evidence.start == last]
+
+
+def _own_side(doc: Any, text: str) -> str:
+    """The side an article speaks for: its signing body's ("General Staff of the Armed Forces of
+    Ukraine" heading its own bulletin), else the side its "we" fights for (see claimants.voice_side)."""
+    lex = claim_lexicon()
+    author = header_author(doc, lex)
+    side = side_from_words(author.text, lex) if author is not None else "unknown"
+    return side if side in ("RU", "UA") else voice_side(text, lex)
 
 
 def _pipeline_version() -> str:

@@ -25,12 +25,17 @@ def _actor(name: str, side: str, evidence: Evidence | None, inter: int = 1) -> A
 
 
 def named_actors(group: Any, sent: Any, article_id: str, lex: Any,
-                  blocked: Sequence[tuple[int, int]]) -> list[Actor]:
+                 blocked: Sequence[tuple[int, int]], *, enemy_of: str | None = None) -> list[Actor]:
     """Actors named in the sentence, one per canonical actor: the event's subject first, then
-    its own clause, then the rest of the sentence."""
+    its own clause, then the rest of the sentence. ``enemy_of``: the side that speaks (the
+    claimant, or the article's own voice), whose "enemy" is the other side's forces."""
     text = sent.text.lower().replace("’", "'")
     hits: list[tuple[int, int, Any]] = []
-    for entry in lex.actors:
+    entries = list(lex.actors)
+    if enemy_of in _OTHER_SIDE:
+        side = _OTHER_SIDE[enemy_of]
+        entries.append(_Enemy(_FORCES[side], side))
+    for entry in entries:
         for m in entry.pattern.finditer(text):
             s = sent.start_char + m.start()
             if not any(a <= m.start() < b for a, b, _ in hits) and not any(a <= s < b for a, b in blocked):
@@ -42,12 +47,27 @@ def named_actors(group: Any, sent: Any, article_id: str, lex: Any,
         rank = 0 if subject and subject[0] <= s < subject[1] else 1 if group.start <= s < group.end else 2
         return rank, hit[0]
     out: list[Actor] = []
-    for start, end, entry in sorted(hits, key=order):
+    ranked = sorted(hits, key=order)
+    if ranked and isinstance(ranked[0][2], _Enemy) and order(ranked[0])[0] > 0 and enemy_of in _FORCES:
+        # "to drive the enemy out", "pushed the enemy back": the enemy is done to; the speaker's side does it
+        out.append(_actor(_FORCES[enemy_of], enemy_of, None))
+    for start, end, entry in ranked:
         if not any(a.canonical == entry.canonical for a in out):
             evidence = Evidence(article_id=article_id, start=sent.start_char + start, end=sent.start_char + end,
                                 text=sent.text[start:end])
             out.append(_actor(entry.canonical, entry.side, evidence, entry.inter))
     return out
+
+
+class _Enemy:
+    """The other side's forces, as the speaker calls them: "the enemy", "enemy aviation", "the occupiers"."""
+
+    pattern = re.compile(r"(?<![\w-])(?:the\s+)?(?:enemy|enemy's|adversary|adversary's|occupiers|occupiers'|"
+                         r"occupying forces)(?![\w-])")
+    inter = 1
+
+    def __init__(self, canonical: str, side: str) -> None:
+        self.canonical, self.side = canonical, side
 
 
 def _subject_span(token: Any) -> tuple[int, int] | None:

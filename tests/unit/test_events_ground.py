@@ -103,3 +103,16 @@ def test_means_that_only_back_an_attack_do_not_type_it() -> None:
     assert typed("Russian assault groups were attacking in waves of 20 soldiers backed by drones near Toretsk.") == [
         ("Battles", "Armed clash")]
     assert typed("Drones attacked a fuel depot near Toretsk.") == [("Explosions/Remote violence", "Air/drone strike")]
+
+
+def test_the_enemy_of_a_bulletin_is_the_side_it_does_not_speak_for() -> None:
+    text = ("GENERAL STAFF OF THE ARMED FORCES OF UKRAINE\nOperational update\n"
+            "Over the past day our troops repelled 40 attacks. Enemy aviation dropped 12 guided aerial bombs on "
+            "the positions of our troops near Siversk.")
+    found = run(text)
+    bombs = [e for e in found if e.event_type == "Explosions/Remote violence"]
+    assert bombs and bombs[0].actor1.side == "RU" and bombs[0].actor2 is not None and bombs[0].actor2.side == "UA"
+    text = ("MINISTRY OF DEFENCE OF THE RUSSIAN FEDERATION\nDaily summary\n"
+            "Our units pushed the enemy out of two strongholds near Lozove.")
+    (e,) = run(text)
+    assert (e.actor1.side, e.actor2.side) == ("RU", "UA")  # the enemy is done to, not the doer
