@@ -24,7 +24,8 @@ is told in the same words by a copy of its article). A report vague in both time
 copies); two vague reports merge otherwise only when both give the same day and the
 same place. Flagged statements (a vow, a denial, history) are
 clustered alike whatever their precision (a statement retold is one statement) when the
-same party acts in them at the same place. Strategic
+same party acts in them at the same place; but denials ("no positions were lost") are said of
+many moments, and two from different reports with a date unknown merge only in the same words. Strategic
 developments / Other is a catch-all (an evacuation, a state of
 emergency): only copies of one sentence (in one article and its copies) merge. The order is the reports' own
 (date, article id, offset), never the order of arrival, so the ledger is the same
@@ -140,6 +141,10 @@ def _why_not(a: _Report, b: _Report) -> str | None:
     if a.first and b.first and a.last and b.last:
         if a.first - _SLACK > b.last or b.first - _SLACK > a.last:
             return "dates too far apart"
+    elif a.origin != b.origin and "negated" in a.event.flags and not _same_words(a, b):
+        # what did not happen ("no positions were lost", "did not leave the village") is told of many
+        # moments: denials from different reports are one only when both say when, or share their words
+        return "a denial of unknown date is one only with its own article's or copies' words"
     if a.radius is not None and b.radius is not None:
         if _km(a, b) > max(a.radius, b.radius):
             return "places too far apart"

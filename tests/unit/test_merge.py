@@ -146,3 +146,18 @@ def test_a_strike_its_own_article_tells_as_another_never_merges_with_the_first()
     # another outlet's telling of the same strike still merges with the first
     retold = event("B", text="a guided bomb struck a school in Lipovka")
     assert frozenset({first.id, retold.id}) in groups([(first, "A"), (retold, "B")])
+
+
+def test_undated_denials_from_different_reports_stay_apart_unless_one_copies_the_other() -> None:
+    def denial(article: str, text: str) -> Event:
+        return event(article, place=REGION, precision="adm1", day=None, etype="Battles",
+                     sub="Non-state actor overtakes territory", text=text, flags=("negated",))
+    a = denial("A", "no positions had been lost in the district")
+    b = denial("B", "our units did not leave the village")
+    assert len(merge_events([(a, "A"), (b, "B")])) == 2
+    copy = denial("C", "no positions had been lost in the district")
+    assert groups([(a, "A"), (copy, "A")]) == {frozenset({a.id, copy.id})}  # a copy (same origin) of its words
+    # a vow retold is still one statement
+    vows = [event(k, place=REGION, precision="adm1", day=None, etype="Battles", sub="Armed clash",
+                  text=t, flags=("future",)) for k, t in (("A", "vowed to push them out"), ("B", "pledged to expel"))]
+    assert len(merge_events([(vows[0], "A"), (vows[1], "B")])) == 1
