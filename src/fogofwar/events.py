@@ -488,8 +488,11 @@ def _first_means(clause: str, etype: str, key: str, lex: EventLexicon, *,
 
 
 def _only_tried(tok: Any, lex: EventLexicon) -> bool:
-    """"tried to break through", "attempts to advance": ground tried for, not taken."""
+    """"tried to break through", "attempts to advance", "did not succeed in breaking through":
+    ground tried for, not taken."""
     head = tok.head
+    if tok.dep_ == "pcomp" and head.dep_ == "prep" and head.head.lemma_.lower() in lex.attempts:
+        return True
     return tok.dep_ in ("xcomp", "acl") and head is not tok and head.lemma_.lower() in lex.attempts
 
 
@@ -815,10 +818,22 @@ def _months_before(group: _Group, tok: Any, published: str | None) -> bool:
         return False
     month = int(published[5:7])
     for t in _sentence_of(tok):
-        if group.start <= t.idx < group.end and t.lower_ in _MONTHS and t.lower_ != "may" \
-                and month - _MONTHS[t.lower_] >= _MONTHS_BACK:
-            return True
+        if not (group.start <= t.idx < group.end):
+            continue
+        if t.lower_ in _MONTHS and t.lower_ != "may" and (month - _MONTHS[t.lower_]) % 12 >= _MONTHS_BACK \
+                and not _this_year_ahead(t, month) and not (t.i > 0 and t.nbor(-1).lower_ == "since"):
+            return True  # "in February" in September; "in October" in a January article is last year's
+            # ("since August" runs up to now: a tally, not background)
+        if t.lower_ == "last" and t.i + 1 < len(t.doc) and t.nbor(1).lower_ == "year":
+            return True  # "hit by drones in March last year"
     return False
+
+
+def _this_year_ahead(month_word: Any, published_month: int) -> bool:
+    """A month later in the year than publication with the publication's year beside it ("in
+    October 2025" in a January 2025 article) is ahead, not past: no background."""
+    later = _MONTHS[month_word.lower_] > published_month
+    return later and any(_YEAR.fullmatch(t.text) for t in month_word.subtree)
 
 
 def _told_long_after(key: str, published: str | None, lex: EventLexicon) -> bool:

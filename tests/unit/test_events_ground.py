@@ -116,3 +116,13 @@ def test_the_enemy_of_a_bulletin_is_the_side_it_does_not_speak_for() -> None:
             "Our units pushed the enemy out of two strongholds near Lozove.")
     (e,) = run(text)
     assert (e.actor1.side, e.actor2.side) == ("RU", "UA")  # the enemy is done to, not the doer
+
+
+def test_last_years_months_and_last_year_are_background_but_since_is_not() -> None:
+    def flags_of(text: str, published: str) -> list[tuple]:
+        article = Article(id=article_id(text), text=text, published=published)
+        return [e.flags for e in events.find_events(article, nlp.load()(text), places=[])]
+    assert flags_of("Russian troops captured Marinka in October.", "2025-01-20") == [("historical",)]
+    assert flags_of("The depot was also hit by drones in March last year.", "2025-01-20") == [("historical",)]
+    assert flags_of("Drones hit the depot in January.", "2025-01-20") == [()]
+    assert "historical" not in flags_of("The enemy did not succeed in breaking through near Hostre.", "2025-01-20")[0]
