@@ -126,3 +126,10 @@ def test_last_years_months_and_last_year_are_background_but_since_is_not() -> No
     assert flags_of("The depot was also hit by drones in March last year.", "2025-01-20") == [("historical",)]
     assert flags_of("Drones hit the depot in January.", "2025-01-20") == [()]
     assert "historical" not in flags_of("The enemy did not succeed in breaking through near Hostre.", "2025-01-20")[0]
+
+
+def test_soldiers_killed_with_no_means_named_are_a_clash() -> None:
+    assert typed("About 200 Russian soldiers were killed or wounded near Hostre over the week.") == [
+        ("Battles", "Armed clash")]
+    assert typed("Two soldiers were killed in a missile strike on a training ground near Hostre.") == [
+        ("Explosions/Remote violence", "Shelling/artillery/missile attack")]
