@@ -910,9 +910,14 @@ def find_events(article: Any, doc: Any, *, places: Sequence[PlaceMention] = (), 
     text = article.text  # Doc.text rebuilds the string on every access: read it once
     datelines = [m.span() for m in _DATELINE.finditer(text)]
     # actor words inside a place's name ("Moscow region governor") name no actor; metonyms do
+    starts = {p.evidence.start for p in places}
     blocked = datelines + [(p.evidence.start, p.evidence.end) for p in places
                            if p.kind in ("toponym", "nested", "facility")
                            and (" " in p.evidence.text.strip() or _where(p, doc))]
+    # "in Russia's Ryazan region": a country owning a place names ground, not a party
+    blocked += [(p.evidence.start, p.evidence.end + 2) for p in places
+                if text.startswith("'s ", p.evidence.end) or text.startswith("’s ", p.evidence.end)
+                if p.evidence.end + 3 in starts]
     # who says it is no party to what is said ("Putin said Ukraine had tried to strike the plant,
     # an accusation Kyiv rejected"): the reporting side comes from the claim, when no actor is named
     blocked += [(c.claimant.evidence.start, c.claimant.evidence.end) for c in claims if c.claimant.evidence]

@@ -48,15 +48,22 @@ def named_actors(group: Any, sent: Any, article_id: str, lex: Any,
         return rank, hit[0]
     out: list[Actor] = []
     ranked = sorted(hits, key=order)
-    if ranked and isinstance(ranked[0][2], _Enemy) and order(ranked[0])[0] > 0 and enemy_of in _FORCES:
-        # "to drive the enemy out", "pushed the enemy back": the enemy is done to; the speaker's side does it
-        out.append(_actor(_FORCES[enemy_of], enemy_of, None))
+    own = subject is not None and _OWN_FORCES.match(sent.doc.text, subject[0], subject[1]) is not None
+    if enemy_of in _FORCES and (own or ranked and isinstance(ranked[0][2], _Enemy) and order(ranked[0])[0] > 0):
+        # "its forces struck the refinery" (the speaker's); "to drive the enemy out": the enemy is done to
+        at = Evidence(article_id=article_id, start=subject[0], end=subject[1],
+                      text=sent.doc.text[subject[0]:subject[1]]) if own else None
+        out.append(_actor(_FORCES[enemy_of], enemy_of, at))
     for start, end, entry in ranked:
         if not any(a.canonical == entry.canonical for a in out):
             evidence = Evidence(article_id=article_id, start=sent.start_char + start, end=sent.start_char + end,
                                 text=sent.text[start:end])
             out.append(_actor(entry.canonical, entry.side, evidence, entry.inter))
     return out
+
+
+_OWN_FORCES = re.compile(r"(?i:its|their|his|her|our)\s+(?:\w+\s+)?(?i:forces|troops|units|army|military|soldiers|"
+                         r"fighters|air force|navy|drones|aviation)\b")
 
 
 class _Enemy:

@@ -133,3 +133,24 @@ def test_soldiers_killed_with_no_means_named_are_a_clash() -> None:
         ("Battles", "Armed clash")]
     assert typed("Two soldiers were killed in a missile strike on a training ground near Hostre.") == [
         ("Explosions/Remote violence", "Shelling/artillery/missile attack")]
+
+
+def test_its_forces_are_the_speakers_and_a_country_owning_a_place_is_ground() -> None:
+    from fogofwar import claims as claims_mod
+    text = "Ukraine's General Staff said its forces had struck an oil refinery in Russia's Saratov region overnight."
+    article = Article(id=article_id(text), text=text, published="2025-01-24")
+    doc = nlp.load()(text)
+    from fogofwar.records import Evidence, Place, PlaceMention
+
+    def mention(name: str, place: Place, precision: str, kind: str = "toponym") -> PlaceMention:
+        start = text.index(name)
+        return PlaceMention(id=name, evidence=Evidence(article_id=article.id, start=start, end=start + len(name),
+                                                       text=name), name=name, kind=kind, precision=precision,
+                            place=place)
+    mentions = [mention("Russia", Place(id="ru", name="Russia", kind="country", country="RU"), "country"),
+                mention("Saratov region", Place(id="sar", name="Saratov Oblast", kind="adm1", country="RU",
+                                                admin1="RU-SAR"), "adm1")]
+    found_claims = claims_mod.find_claims(article, doc, places=mentions)
+    (e,) = events.find_events(article, doc, places=mentions, claims=found_claims)
+    assert e.actor1.side == "UA" and (e.actor2 is None or e.actor2.side == "RU")
+    assert e.actor1.evidence is not None and e.actor1.evidence.text.startswith("its forces")
