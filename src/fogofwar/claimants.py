@@ -56,6 +56,7 @@ class ClaimLexicon:
     anaphor_heads: tuple[tuple[str, ...], ...] = ()
     impersonal_sources: frozenset[str] = frozenset()  # "according to preliminary data": no one named
     figure_nouns: frozenset[str] = frozenset()  # "the figure from Kyiv is 41": whose figure it is
+    international: re.Pattern[str] = re.compile(r"(?!x)x")  # bodies of neither side, whatever place they name
     count_nouns: frozenset[str] = frozenset()  # "by my count", "by the ministry's estimate"
     enemy_words: frozenset[str] = frozenset()  # "the enemy's own channels": the side opposite the author's
     media_objects: frozenset[str] = frozenset()  # "posted photos": what a post shows, not what it says
@@ -87,7 +88,8 @@ def lexicon() -> ClaimLexicon:
         cue_forms=_inflections(raw["cue_lemmas"]), deny=frozenset(raw["deny_lemmas"]),
         hedges=longest_first(raw["hedges"]), side_cues=longest_first(raw["side_cues"]),
         # kind cues are tried in file order: the first listed wins ("military blogger" is a blogger)
-        third_party=_third_party_pattern(raw["third_party_cues"]), kind_cues=tuple(raw["kind_cues"].items()),
+        third_party=_third_party_pattern(raw["third_party_cues"]),
+        international=_third_party_pattern(raw["international_bodies"]), kind_cues=tuple(raw["kind_cues"].items()),
         anonymous_markers=tuple(raw["anonymous_markers"]), document_words=frozenset(raw["document_words"]),
         evidential=frozenset(raw["evidential_lemmas"]), cue_needs=dict(raw["cue_needs_preposition"]),
         cue_needs_figure=frozenset(raw["cue_needs_figure"]),
@@ -173,6 +175,9 @@ def fold(text: str) -> str:
 
 
 def side_from_words(text: str, lex: ClaimLexicon) -> str:
+    body = lex.international.search(text)
+    if body is not None and not lex.side_words.search(text, 0, body.start()):
+        return "third_party"  # "the UN monitoring mission in Ukraine" is the UN's; "Russia's UN envoy" is not
     folded = " " + text.casefold() + " "
     for pattern, side in lex.side_patterns:  # longest first: "pro-russian" before "russian"
         if pattern.search(folded):

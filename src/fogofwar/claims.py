@@ -384,6 +384,20 @@ def _side_of_voice(subject: Any, lex: ClaimLexicon, ctx: Context) -> str:
     return "unknown"
 
 
+_NATIONAL = re.compile(r"\b(?:ministry of defen[cs]e|defen[cs]e ministry|general staff|armed forces|air force|"
+                       r"foreign ministry|ministry of foreign affairs)\b")
+
+
+def _home_side(ctx: Context, lex: ClaimLexicon) -> str:
+    """The side an article is told from: its signing body's, else its voice's (a combatant's post);
+    a wire story about either side's ground has none."""
+    if ctx.author is not None:
+        side = side_from_words(ctx.author.text, lex)
+        if side in ("RU", "UA"):
+            return side
+    return ctx.voice if ctx.voice in ("RU", "UA") else "unknown"
+
+
 def _third_country(subject: Any, ctx: Context) -> bool:
     """The claimant's words begin with a place in a country outside the war: the country itself or its
     body ("Hungary", "Poland's armed forces"), not someone who is only there ("a pensioner in Oslo")."""
@@ -437,6 +451,8 @@ def _described(claimant: Claimant, attr: _Attribution, lex: ClaimLexicon, ctx: C
         side = _side_from_references(attr, lex, ctx)
     if side == "unknown":
         side = _side_of_voice(subject, lex, ctx)
+    if side == "unknown" and claimant.kind in ("institution", "military") and _NATIONAL.search(scope_text):
+        side = _home_side(ctx, lex)  # "the Ministry of Defence", unqualified: the one of the side the article is told from
     name_key = claimant.name.split()[-1].casefold() if claimant.name and _named(subject) else ""
     if any(head[-1] == name_key for head in lex.anaphor_heads):
         name_key = ""  # "the emergencies ministry" tagged as a name: a common noun, not the foreign ministry's

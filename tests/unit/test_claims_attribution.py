@@ -182,6 +182,9 @@ def test_third_parties_named_by_acronym_or_demonym_and_pronoun_us_is_none() -> N
     assert [(c.claimant.evidence.text, c.claimant.side) for c in found][0] == ("US officials", "third_party")
     found = run("Monitors from the UN's human rights mission said 12 civilians had died.")
     assert [c.claimant.side for c in found] == ["third_party"]
+    from fogofwar import claimants as claimants_mod
+    lex = claimants_mod.lexicon()
+    assert claimants_mod.side_from_words("Russia's UN ambassador", lex) == "RU"  # a party's envoy to a body
     assert claimants.side_from_words("a source close to us", claims.lexicon()) == "unknown"
 
 
@@ -475,3 +478,16 @@ def test_a_claim_that_someone_else_made_is_theirs_and_a_time_is_no_part_of_a_nam
     assert by["Russian Defence Ministry"].cue == "claimed" and by["Russian Defence Ministry"].claimant.side == "RU"
     assert by["Moscow"].claimant.side == "RU" and by["Moscow"].cue == "claimed"
     assert any(c.claimant.evidence.text == "A Ukrainian spokesman" and c.claimant.side == "UA" for c in found)
+
+
+def test_an_international_body_naming_where_it_works_is_no_belligerent() -> None:
+    found = run("At least 40 civilians were killed in March, according to the UN Human Rights Monitoring Mission "
+                "in Ukraine.")
+    assert [c.claimant.side for c in found] == ["third_party"]
+
+
+def test_an_unqualified_defence_ministry_in_a_signed_bulletin_is_its_signers() -> None:
+    text = ("GENERAL STAFF OF THE ARMED FORCES OF UKRAINE\nOperational update\n"
+            "Our troops repelled 40 attacks, the General Staff said. The Ministry of Defence said 12 drones were "
+            "delivered.")
+    assert {c.claimant.side for c in run(text)} == {"UA"}
