@@ -667,7 +667,7 @@ def _partitive(ctx: _Context, fig: _Figure, done: list[_Figure]) -> str | None:
 
 def _pronoun(fig: _Figure, ctx: _Context, how: str, unit: str, next_start: int) -> bool:
     """A number word that counts nothing: "one of the largest", "the two sides", "no one"."""
-    if how != "noun" and _word_before(ctx.text, fig.start) in ctx.lex.words["definite_blockers"]:
+    if how != "noun" and _word_before(ctx.text, fig.core_start) in ctx.lex.words["definite_blockers"]:
         return True  # "the one painted by Kyiv", "the two sides", "the other one", "no one"
     of = _OF.match(ctx.text, fig.end)
     if how == "bare" and of is not None:
@@ -821,9 +821,23 @@ def _relate(fig: _Figure, ctx: _Context, figures: list[_Figure]) -> _Figure | No
     """A share or multiple takes the unit of the figure it is a share of; without one it is dropped."""
     ref = _referent(fig, ctx, figures)
     if ref is None:
-        return None
+        return _compared_to_words(fig, ctx)
     measure = _measure(replace(fig, unit=ref.unit), ctx, fallback=False) or ref.measure
     return replace(fig, unit=ref.unit, relative_to=ctx.text[ref.start:ref.end], measure=measure)
+
+
+_AS_MANY = re.compile(r"\s+as\s+(?:many|much)\s+([^\W\d_][\w-]*)\s+((?:as|than)\s+[^,.;:]+)", re.I)
+
+
+def _compared_to_words(fig: _Figure, ctx: _Context) -> _Figure | None:
+    """"twice as many people as it did in the autumn": a multiple of no figure, kept with the unit of
+    its own noun and the words it is compared with as what it is relative to."""
+    m = _AS_MANY.match(ctx.text, fig.end)
+    unit = ctx.lex.noun_units.get(m.group(1).lower()) if m else None
+    if unit is None:
+        return None
+    fig = replace(fig, unit=unit, relative_to=" ".join(m.group(2).split()))
+    return replace(fig, measure=_measure(fig, ctx))
 
 
 def _referent(fig: _Figure, ctx: _Context, figures: list[_Figure]) -> _Figure | None:

@@ -432,3 +432,10 @@ def test_a_share_of_what_the_other_side_says_reaches_back_a_paragraph() -> None:
             "\"Our losses are heavy, but they are less than a third of what they say,\" the colonel said.")
     found = by_text(text)
     assert found["less than a third"].unit == "soldiers" and found["less than a third"].relative_to == "more than 40,000"
+
+
+def test_a_multiple_of_words_and_a_qualified_count_after_that() -> None:
+    q = by_text("The shelter now houses twice as many people as it did in the autumn.")["twice"]
+    assert (q.unit, q.qualifier, q.best, q.relative_to) == ("people", "relative", 2, "as it did in the autumn")
+    assert "at least three" in by_text("A source said that at least three explosions were heard there.")
+    assert by_text("The two sides met in Istanbul.") == {}  # "the two" counts nothing
