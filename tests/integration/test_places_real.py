@@ -127,3 +127,10 @@ def test_villages_listed_after_a_settlement_word_are_kept_in_their_region(gaz) -
     for name in ("Zarechnaya Sloboda", "Verkhnyaya Kamenka"):
         assert found[name].place is not None and found[name].place.admin1 == "RU-KRS", name
         assert found[name].precision in ("adm1", "adm2")
+
+
+def test_common_words_and_vehicle_names_that_are_also_tiny_places_are_not_places(gaz) -> None:  # noqa: ANN001
+    found = mentions("GENERAL STAFF OF THE ARMED FORCES OF UKRAINE\nSouth of Pokrovsk a Bradley was lost. "
+                     "Situation Note No. 14 from the UN Human Rights Monitoring Mission.", gaz)
+    assert not {"OF", "South", "Bradley", "No", "UN", "Human", "Mission"} & set(found)
+    assert found["Pokrovsk"].place.admin1 == "UA-14"
