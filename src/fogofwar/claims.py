@@ -152,8 +152,9 @@ def _not_a_statement(tok: Any, lemma: str, quoted: Sequence[tuple[int, int]], le
     if any(c.dep_ in ("dobj", "nsubjpass") and c.lemma_.lower() in lex.acts.get(lemma, ()) for c in tok.children):
         return True  # "declared a state of emergency": done, not said
     if lemma in lex.cue_needs_figure and not any(
-            t.like_num for c in tok.children if c.dep_ == "dobj" for t in c.subtree):
-        return True  # "every vote counts"
+            t.like_num for c in [*(c for c in tok.children if c.dep_ == "dobj"), *([tok.head] if tok.dep_ == "acl"
+                                                                                  else [])] for t in c.subtree):
+        return True  # "every vote counts", "recorded a video"
     needs = lex.cue_needs.get(lemma)
     if needs and not any(t.lower_ == needs and t.dep_ in ("prep", "agent") for t in tok.subtree):
         return True

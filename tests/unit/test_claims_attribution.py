@@ -491,3 +491,11 @@ def test_an_unqualified_defence_ministry_in_a_signed_bulletin_is_its_signers() -
             "Our troops repelled 40 attacks, the General Staff said. The Ministry of Defence said 12 drones were "
             "delivered.")
     assert {c.claimant.side for c in run(text)} == {"UA"}
+
+
+def test_records_and_lists_with_a_figure_are_claims_and_swearing_is_claiming() -> None:
+    assert who(run("The regional administration recorded 61 explosions in border communities.")) == [
+        ("The regional administration", "unknown", "reported")]
+    assert [c.cue for c in run("It falls short of the 38 settlements listed by the defence ministry.")] == ["reported"]
+    assert run("He recorded a video of the strike.") == []
+    assert [c.cue for c in run("Pro-war channels swore that the town had fallen.")] == ["claimed"]
