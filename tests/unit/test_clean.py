@@ -45,7 +45,8 @@ SITE_JUNK = ["Skip to main content", "Home | World | War in Ukraine | Opinion", 
              "Error: Twitter widget failed to load. Please refresh the page.", "👁 3.1K", "Subscribe 👉 @frontline_notes",
              "Support the channel: details in the pinned post", "Like, repost, subscribe to stay informed!",
              "Harbour Gazette - Europe (syndicated)", "Lowland Courier / Politics", "Source: Lowland Wire",
-             "Photo credit: Olena Marchuk"]
+             "Photo credit: Olena Marchuk", "Support the guys, the link for drones is in the pinned post.",
+             'Reposted from the channel "Notes from the South"', "Subscribe to our channel for more news."]
 # prose that starts like it, and a list of figures between bullets
 LOOKALIKE_PROSE = ["Read more than 300 pages of the report, he said.", "Copyright 2024 claims were dismissed by the court.",
                    "• 120,000 evacuated • 28 settlements • 1,000 km²", "Home guards in Sudzha said they had no water.",
@@ -55,7 +56,9 @@ LOOKALIKE_PROSE = ["Read more than 300 pages of the report, he said.", "Copyrigh
                    "The video failed to load for many viewers in Kursk, residents said.",
                    "Subscribers to the channel numbered 40,000, its author said.",
                    "Sources: the ministry said 40 drones were downed, but the governor put it at 12.",
-                   "Share prices fell, traders said.", "The 24/7 curfew in Sumy / Okhtyrka was lifted."]
+                   "Share prices fell, traders said.", "The 24/7 curfew in Sumy / Okhtyrka was lifted.",
+                   "Support the guys who hold Siversk, the mayor urged residents.",
+                   "Subscribers to our channel in Kherson lost power, the operator said."]
 
 
 def test_site_menus_links_and_notices_are_deleted_but_lookalike_prose_is_kept() -> None:

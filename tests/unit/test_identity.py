@@ -36,3 +36,21 @@ def test_find_original_picks_best_above_threshold() -> None:
     copy = identity.shingles(STORY_A[:-100])
     assert identity.find_original(copy, ["b", "a"], texts.__getitem__, threshold=0.8)[0] == "a"
     assert identity.find_original(copy, ["b"], texts.__getitem__, threshold=0.8) is None
+
+
+def test_a_lightly_edited_repost_is_still_a_near_copy_and_a_different_story_is_not() -> None:
+    from fogofwar.config import Settings
+    from fogofwar.identity import containment, shingles
+
+    story = ("Russian missiles struck a children's hospital in the capital on Monday, killing at least two adults "
+             "and wounding dozens, the mayor said. Rescuers searched the rubble of the toxicology ward through the "
+             "afternoon while doctors moved patients to other clinics across the city. The air force said it "
+             "had shot down 30 of the 38 missiles fired overnight and that the attack came in two waves.")
+    repost = story.replace("on Monday", "on Monday morning").replace("through the afternoon", "for hours") + (
+        " Subscribe to our channel for more news.")
+    other = ("Ukrainian drones hit an oil refinery in the Ryazan region overnight, the regional governor said, "
+             "adding that a fire broke out and was quickly put out. Russia's defence ministry said it had downed "
+             "58 drones over several regions.")
+    threshold = Settings().near_copy_threshold
+    assert containment(shingles(story), shingles(repost)) >= threshold
+    assert containment(shingles(story), shingles(other)) < threshold
