@@ -24,17 +24,20 @@ order rather than split across modules that would share private records.
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 import functools
 import hashlib
+import itertools
 import json
 import math
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
 from .records import Article, Evidence, Place, PlaceMention, Versions
 
@@ -103,15 +106,14 @@ def lexicon() -> Lexicon:
             "|".join(re.escape(w) for w in raw["border_cues"]["words"])), re.IGNORECASE))
 
 
-@dataclass(frozen=True, slots=True)
-class _Token:
+class _Token(NamedTuple):
+    """A word of the text: a named tuple, as an article has thousands and a frozen dataclass
+    is slower to build; ``capitalised`` is read over and over, so it is kept."""
+
     start: int
     end: int
     text: str
-
-    @property
-    def capitalised(self) -> bool:
-        return self.text[:1].isupper()
+    capitalised: bool
 
 
 @dataclass(slots=True)
@@ -137,13 +139,13 @@ def _tokens(text: str) -> list[_Token]:
     out = []
     for m in _TOKEN.finditer(text):
         word, end = m.group(), m.end()
-        poss = _POSSESSIVE.search(word)
+        poss = _POSSESSIVE.search(word) if word[-1] == "s" else None
         if poss and len(word) > 2:
             word, end = word[: poss.start()], m.start() + poss.start()
         tail = _HYPHENED_WORD.search(word) if word[:1].isupper() and "-" in word else None
         if tail is not None and tail.start() > 0 and not any(w[:1].isupper() for w in tail.group().split("-")):
             word, end = word[: tail.start()], m.start() + tail.start()
-        out.append(_Token(m.start(), end, word))
+        out.append(_Token(m.start(), end, word, word[:1].isupper()))
     return out
 
 
@@ -182,6 +184,12 @@ def _variants(surface: str, rules: Sequence[tuple[re.Pattern[str], str]], *, dep
     return out
 
 
+@functools.lru_cache(maxsize=1 << 14)  # the same misses recur across articles; bounded
+def _variants_cached(surface: str, rules: tuple[tuple[re.Pattern[str], str], ...]) -> tuple[str, ...]:
+    """``_variants``, in its set's own order (the caller keeps the last surface per variant)."""
+    return tuple(_variants(surface, rules))
+
+
 def _with_bare_name(surface: str, hits: dict[str, list[Place]], lex: Lexicon) -> list[Place]:
     """Candidates of "Kyivskyi district": its own, and those of its bare name ("Kyivskyi"), which
     the gazetteer may list without the word (a city's district is filed as a populated place)."""
@@ -197,7 +205,7 @@ def _add_variant_hits(grams: dict[tuple[int, int], str], hits: dict[str, list[Pl
     """Spellings the gazetteer lacks, tried through transliteration rules ("Tiotkino" ->
     "Tyotkino", Ukrainian "Hlushkove" -> Russian "Glushkovo"); a hit is kept under the text's form."""
     misses = {g for g in grams.values() if not hits.get(g) and len(g) > 3}
-    tried = {variant: surface for surface in misses for variant in _variants(surface, lex.variants)}
+    tried = {variant: surface for surface in misses for variant in _variants_cached(surface, lex.variants)}
     if not tried:
         return
     for variant, places in gaz.lookup_many(sorted(tried)).items():
@@ -229,9 +237,12 @@ def _entities(doc: Any) -> tuple[tuple[int, int, str], ...]:
 
 
 def _entity_at(doc: Any, start: int, end: int) -> tuple[str | None, int, int]:
-    for e_start, e_end, label in _entities(doc):
-        if e_start <= start and end <= e_end:
-            return label, e_start, e_end
+    # entities are in text order and never overlap: only the last one starting at or before
+    # ``start`` can hold the span
+    ents = _entities(doc)
+    k = bisect.bisect_right(ents, start, key=lambda e: e[0])
+    if k and end <= ents[k - 1][1]:
+        return ents[k - 1][2], ents[k - 1][0], ents[k - 1][1]
     return None, start, end
 
 
@@ -253,7 +264,10 @@ def _mid_sentence_names(text: str, tokens: Sequence[_Token]) -> frozenset[str]:
     """Words the article capitalises inside a sentence: names, even where one opens a sentence
     ("Toretsk direction: ... near Toretsk")."""
     return frozenset(t.text for prev, t in zip(tokens, tokens[1:])
-                     if t.capitalised and not any(c in text[prev.end:t.start] for c in ".!?:\n|"))
+                     if t.capitalised and not _SENTENCE_GAP.search(text, prev.end, t.start))
+
+
+_SENTENCE_GAP = re.compile(r"[.!?:\n|]")
 
 
 _LIST_GAP = re.compile(r"^(?:,\s*|\s+and\s+|,\s*and\s+|\s+or\s+|,\s*or\s+)$")
@@ -372,8 +386,10 @@ def _context_kind(m: _Mention, text: str, lex: Lexicon) -> None:
     if last in lex.division_words and len(m.surface.split()) > 1:
         m.wants_division = "adm2" if last in lex.adm2_words else "adm1"
     after = _following(text, m.end)
-    head = next((h for h in lex.facility_heads
-                 if after.startswith(h) and not after[len(h):len(h) + 1].isalpha()), None)
+    head = None
+    if after.startswith(lex.facility_heads):  # rarely: most names are followed by no facility word
+        head = next((h for h in lex.facility_heads
+                     if after.startswith(h) and not after[len(h):len(h) + 1].isalpha()), None)
     if head is not None:
         m.kind = "facility"
         m.extra["facility"] = text[m.start:m.end + 1 + len(head)]
@@ -382,7 +398,7 @@ def _context_kind(m: _Mention, text: str, lex: Lexicon) -> None:
     elif after.split()[:1] and after.split()[0].strip(",.;:") in lex.place_heads:
         m.kind = "nested"
     before = _preceding(text, m.start)
-    m.near = any(before.endswith(cue) for cue in lex.near_cues)
+    m.near = before.endswith(lex.near_cues)
     if m.surface in lex.metonyms and (after.split()[:1] and after.split()[0] in (
             "said", "says", "reported", "claimed", "claims", "announced", "denied", "accused", "insists",
             "insisted", "has", "had", "wants", "would", "will", "responded", "warned")
@@ -397,6 +413,27 @@ class _Context:
     admin1: Counter[str] = field(default_factory=Counter)
     countries: Counter[str] = field(default_factory=Counter)
     anchors: list[tuple[float, float]] = field(default_factory=list)
+    # Every candidate of every mention is measured against every anchor, and the winner again
+    # for its reason: the anchors' trigonometry is kept, and for each point the least haversine
+    # term so far, which only needs the anchors appended since (anchors are never removed).
+    _trig: list[tuple[float, float, float]] = field(default_factory=list, init=False, repr=False)
+    _least: dict[tuple[float, float], tuple[int, float]] = field(default_factory=dict, init=False, repr=False)
+
+    def nearest_km(self, lat: float, lon: float) -> float:
+        """Distance from (lat, lon) to the nearest anchor (inf when there is none): exactly the
+        least ``_km(lat, lon, *anchor)``, as the same operations run on the same values and the
+        distance grows with the haversine term ``h``."""
+        for a_lat, a_lon in self.anchors[len(self._trig):]:
+            a_rad = math.radians(a_lat)
+            self._trig.append((a_rad, math.cos(a_rad), a_lon))
+        seen, least = self._least.get((lat, lon), (0, math.inf))
+        if seen < len(self._trig):
+            p1 = math.radians(lat)
+            cos1 = math.cos(p1)
+            least = min(least, *(_haversine(p1, cos1, lon, p2, cos2, a_lon)
+                                 for p2, cos2, a_lon in self._trig[seen:]))
+            self._least[(lat, lon)] = (len(self._trig), least)
+        return math.inf if least == math.inf else _km_of(least)
 
 
 def _score(p: Place, m: _Mention, ctx: _Context) -> float:
@@ -412,14 +449,13 @@ def _score(p: Place, m: _Mention, ctx: _Context) -> float:
         # A place in a country the article never names is unlikely unless it is a world city.
         s += 1.5 if ctx.countries.get(p.country) else (-2.0 if (p.population or 0) < 1_000_000 else 0.0)
     if ctx.anchors and p.latitude is not None and p.longitude is not None:
-        nearest = min(_km(p.latitude, p.longitude, lat, lon) for lat, lon in ctx.anchors)
+        nearest = ctx.nearest_km(p.latitude, p.longitude)
         s += 2.0 if nearest < 150 else (1.0 if nearest < 400 else 0.0)
     return s + math.log10((p.population or 0) + 1) / 3
 
 
+@functools.lru_cache(maxsize=1 << 16)  # gazetteer names recur across articles; bounded, as memory must not grow
 def _plain(name: str) -> str:
-    import unicodedata
-
     decomposed = unicodedata.normalize("NFKD", name.casefold())
     return "".join(ch for ch in decomposed if ch.isalnum())
 
@@ -442,8 +478,8 @@ def _why(p: Place, m: _Mention, ctx: _Context) -> str:
         reasons.append(f"in a region the article names ({p.admin1})")
     elif p.country and ctx.countries.get(p.country):
         reasons.append(f"in a country the article names ({p.country})")
-    if ctx.anchors and p.latitude is not None and p.longitude is not None and min(
-            _km(p.latitude, p.longitude, lat, lon) for lat, lon in ctx.anchors) < 150:
+    if ctx.anchors and p.latitude is not None and p.longitude is not None \
+            and ctx.nearest_km(p.latitude, p.longitude) < 150:
         reasons.append("near the article's other places")
     if p.population:
         reasons.append(f"population {p.population:,}")
@@ -453,8 +489,16 @@ def _why(p: Place, m: _Mention, ctx: _Context) -> str:
 
 def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     p1, p2 = math.radians(lat1), math.radians(lat2)
-    h = (math.sin((p2 - p1) / 2) ** 2
-         + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lon2 - lon1) / 2) ** 2)
+    return _km_of(_haversine(p1, math.cos(p1), lon1, p2, math.cos(p2), lon2))
+
+
+def _haversine(p1: float, cos1: float, lon1: float, p2: float, cos2: float, lon2: float) -> float:
+    """The haversine term of two points, from their latitudes in radians and those latitudes'
+    cosines (kept per anchor by ``_Context``), and their longitudes in degrees."""
+    return math.sin((p2 - p1) / 2) ** 2 + cos1 * cos2 * math.sin(math.radians(lon2 - lon1) / 2) ** 2
+
+
+def _km_of(h: float) -> float:
     return 12742.0 * math.asin(math.sqrt(min(1.0, h)))
 
 
@@ -567,8 +611,7 @@ def _far_and_small(m: _Mention, ctx: _Context) -> bool:
         return False
     if ctx.admin1.get(p.admin1 or ""):
         return False
-    if p.latitude is not None and p.longitude is not None and any(
-            _km(p.latitude, p.longitude, lat, lon) < 150 for lat, lon in ctx.anchors):
+    if p.latitude is not None and p.longitude is not None and ctx.nearest_km(p.latitude, p.longitude) < 150:
         return False  # close to the article's other places: a neighbouring region
     return True
 
@@ -711,37 +754,54 @@ def _unknown_places(text: str, doc: Any, mentions: list[_Mention], lex: Lexicon,
     """Names the gazetteer lacks but the text places: 'at Russkoye Porechnoye', 'the village of X'."""
     if doc is None:
         return
-    covered = [(m.start, m.end) for m in mentions]
+    overlaps_mention = _overlap_test([(m.start, m.end) for m in mentions])
+    # entities come in order of their start: one overlaps an entity taken before it only if it
+    # starts before the furthest end taken
+    taken_to = -1
     listed = sorted(m.end for m in mentions if m.kind != "demonym")  # ends of the places named so far
     for ent in sorted([*doc.ents, *_settlement_names(text, doc)], key=lambda e: (e.start_char, -e.end_char)):
         if ent.label_ not in ("GPE", "LOC", "FAC", "ORG", "PRODUCT", "PERSON", "NORP"):
             continue
-        if any(s < ent.end_char and ent.start_char < e for s, e in covered):
+        if ent.start_char < taken_to or overlaps_mention(ent.start_char, ent.end_char):
             continue
-        covered.append((ent.start_char, ent.end_char))
-        words = ent.text.split()
+        taken_to = max(taken_to, ent.end_char)
+        name = ent.text  # a Span builds its text anew on every access
+        words = name.split()
         if not all(w[:1].isupper() for w in words) or any(w in lex.not_places for w in words):
             continue
-        if known.get(ent.text):
+        if known.get(name):
             continue  # a name the gazetteer knows was weighed, and dropped, as such
         if ent.label_ == "NORP" or not (
                 _placed_by_text(text, ent.start_char, ent.end_char, ent.label_, lex)
-                or any(m.surface == ent.text and m.kind == "toponym" for m in mentions)
+                or any(m.surface == name and m.kind == "toponym" for m in mentions)
                 or ent.label_ != "PERSON" and any(_LIST_GAP.match(text[e:ent.start_char])
                                                   for e in listed if e <= ent.start_char)):
             continue  # a place where the text uses it as one: here, earlier, or in a list of places
         listed.append(ent.end_char)
         anchor = _placed_near(ent.end_char, text, mentions, lex)
         if anchor is not None:
-            yield _Mention(ent.start_char, ent.end_char, ent.text, [], kind="toponym", chosen=anchor.chosen,
+            yield _Mention(ent.start_char, ent.end_char, name, [], kind="toponym", chosen=anchor.chosen,
                            extra={"near": True, "why": f"not in the gazetteer; the text puts it near {anchor.surface}"})
             continue
-        region = _region_for(ent.start_char, text, mentions, end=ent.end_char, surface=ent.text)
+        region = _region_for(ent.start_char, text, mentions, end=ent.end_char, surface=name)
         place = gaz.division(region) if region else None
         why = (f"not in the gazetteer; the text places it in {region}" if region
                else "not in the gazetteer, and the text does not say where it is")
-        yield _Mention(ent.start_char, ent.end_char, ent.text, [], kind="toponym", chosen=place,
+        yield _Mention(ent.start_char, ent.end_char, name, [], kind="toponym", chosen=place,
                        extra={"unlisted": True, "why": why})
+
+
+def _overlap_test(spans: list[tuple[int, int]]) -> Callable[[int, int], bool]:
+    """Does (start, end) overlap any of ``spans``? Spans sorted by start, each with the
+    furthest end up to it, answer in a bisection instead of a pass over all of them."""
+    spans = sorted(spans)
+    starts = [s for s, _ in spans]
+    furthest = list(itertools.accumulate((e for _, e in spans), max))
+
+    def overlaps(start: int, end: int) -> bool:
+        k = bisect.bisect_left(starts, end)  # the spans starting before ``end``
+        return k > 0 and furthest[k - 1] > start
+    return overlaps
 
 
 # names the text calls settlements whatever the parser makes of them: "the villages of A, B and C"
