@@ -420,11 +420,12 @@ def header_author(doc: Any, lex: ClaimLexicon) -> Any:
     text = doc.text
     line_end = text.find("\n")
     line_end = len(text) if line_end < 0 else line_end
-    if not _FIRST_PERSON.search(_unquoted(text[line_end:])):
-        return None
     line = [t for t in doc if t.idx < line_end and not t.is_space]
     if len(line) < 2:
         return None
+    titled = line[0].lemma_.lower() in lex.document_words and line[1].lower_ in ("of", "from", "by")
+    if not titled and not _FIRST_PERSON.search(_unquoted(text[line_end:])):
+        return None  # "Summary of the Ministry of Defence ..." says whose it is; a plain name needs a "we"
     mention = None
     if line[0].lemma_.lower() in lex.document_words and line[1].lower_ in ("of", "from", "by"):
         objs = [c for c in line[1].children if c.dep_ == "pobj"]

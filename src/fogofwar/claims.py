@@ -716,8 +716,10 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
                 found.append((attr, claimant))
         found = _one_per_statement(found)
         start, end = sent.start_char, sent.end_char
-        owners = _owners([q for q in quantities if start <= q.evidence.start and q.evidence.end <= end],
-                         [attr.cue_token.idx for attr, _c in found])
+        figures = [q for q in quantities if start <= q.evidence.start and q.evidence.end <= end]
+        if not found and figures and (own := _own_statement(sent, article, ctx, lex, seen)) is not None:
+            found = [own]  # a bulletin's own figures ("12 settlements have been liberated"): its signer's
+        owners = _owners(figures, [attr.cue_token.idx for attr, _c in found])
         for n, (attr, claimant) in enumerate(found):
             evidence = Evidence(article_id=article.id, start=start, end=end, text=article.text[start:end])
             inside = tuple(_about(q, (start, end), article.text, places, claimant, lex, speaker=attr.scope)
@@ -729,6 +731,26 @@ def find_claims(article: Article, doc: Any, *, quantities: Sequence[Quantity] = 
                              cue=attr.cue, stance=attr.stance, hedges=hedges, quantities=inside,
                              as_of=_as_of(article, (start, end)), versions=versions))
     return out
+
+
+def _own_statement(sent: Any, article: Article, ctx: Context, lex: ClaimLexicon,
+                   seen: list[_Seen]) -> tuple[_Attribution, Claimant] | None:
+    """A sentence of a body's own signed bulletin (its name heads the article: "Summary of the
+    Ministry of Defence ...", "GENERAL STAFF OF THE ARMED FORCES OF UKRAINE") is the body's
+    statement even with no verb of saying; its words are the heading that signs it."""
+    author = ctx.author
+    if author is None or sent.start_char < author.end_char:
+        return None
+    entry = registry_entry(author, lex)
+    kind = entry.kind if entry is not None else kind_from_words(author, author.text, lex, author.text)
+    if kind not in ("institution", "military", "government"):
+        return None  # a channel's post: its figures are told in its own voice, not stated for a body
+    attr = _Attribution(sent.root, author, "stated", "asserts", None, sentence=sent.text,
+                        sentence_span=(sent.start_char, sent.end_char), scope=(author.start_char, author.end_char),
+                        how="author")
+    claimant = _mentioned(author, lex, seen, ctx)
+    evidence = Evidence(article_id=article.id, start=author.start_char, end=author.end_char, text=author.text)
+    return attr, dataclasses.replace(claimant, evidence=evidence)
 
 
 def _one_per_statement(found: list[tuple[_Attribution, Claimant]]) -> list[tuple[_Attribution, Claimant]]:

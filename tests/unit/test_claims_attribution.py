@@ -499,3 +499,21 @@ def test_records_and_lists_with_a_figure_are_claims_and_swearing_is_claiming() -
     assert [c.cue for c in run("It falls short of the 38 settlements listed by the defence ministry.")] == ["reported"]
     assert run("He recorded a video of the strike.") == []
     assert [c.cue for c in run("Pro-war channels swore that the town had fallen.")] == ["claimed"]
+
+
+def test_a_signed_bulletins_own_figures_are_its_statements() -> None:
+    text = ("Summary of the Ministry of Defence of the Russian Federation (as of 3 September)\n"
+            "In total, 9 settlements have been liberated since the start of the offensive. "
+            "Units of the Zapad group repelled four counterattacks.")
+    from fogofwar import quantities as quantities_mod
+    article = Article(id=article_id(text), text=text, published="2024-09-03")
+    doc = nlp.load()(text)
+    found = claims.find_claims(article, doc, quantities=quantities_mod.find_quantities(article, doc))
+    assert [(c.claimant.side, c.cue) for c in found] == [("RU", "stated")] * 2  # each sentence with a figure
+    assert found[0].claimant.evidence.text.startswith("the Ministry of Defence")
+    # a news story whose headline names a body is not the body's bulletin
+    text = "Defence ministry reports gains\nRussian troops took 9 settlements, analysts said."
+    article = Article(id=article_id(text), text=text, published="2024-09-03")
+    doc = nlp.load()(text)
+    found = claims.find_claims(article, doc, quantities=quantities_mod.find_quantities(article, doc))
+    assert found and all(c.cue != "stated" for c in found)
