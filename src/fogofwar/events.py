@@ -306,7 +306,8 @@ def _widen_to_predicate(group: _Group, groups: list[_Group], owner: dict[int, _G
     "fighting continued near B" happened near B, and "fighting raged in 1943" in 1943."""
     tok = group.head.token
     pred = tok.head
-    if tok.dep_ not in ("nsubj", "nsubjpass") or pred.pos_ not in ("VERB", "AUX") or pred.i in owner:
+    said_of = tok.dep_ in ("attr", "acomp") and pred.lemma_ == "be"  # "Ocheretino is ours": the whole clause
+    if not said_of and tok.dep_ not in ("nsubj", "nsubjpass") or pred.pos_ not in ("VERB", "AUX") or pred.i in owner:
         return
     group.start, group.end = pred.left_edge.idx, pred.right_edge.idx + len(pred.right_edge)
     for other in groups:

@@ -35,6 +35,7 @@ def named_actors(group: Any, sent: Any, article_id: str, lex: Any,
     if enemy_of in _OTHER_SIDE:
         side = _OTHER_SIDE[enemy_of]
         entries.append(_Enemy(_FORCES[side], side))
+        entries.append(_Own(_FORCES[enemy_of], enemy_of))
     for entry in entries:
         for m in entry.pattern.finditer(text):
             s = sent.start_char + m.start()
@@ -75,6 +76,14 @@ class _Enemy:
 
     def __init__(self, canonical: str, side: str) -> None:
         self.canonical, self.side = canonical, side
+
+
+class _Own(_Enemy):
+    """The speaker's own forces, as a combatant's post calls them: "our lads", "our assault groups",
+    "X is ours"."""
+
+    pattern = re.compile(r"(?<![\w-])(?:ours|our\s+(?:\w+\s+)?(?:lads|guys|boys|men|troops|forces|units|"
+                         r"fighters|soldiers|army|brigade|brigades|assault groups|drone team|defenders))(?![\w-])")
 
 
 def _subject_span(token: Any) -> tuple[int, int] | None:

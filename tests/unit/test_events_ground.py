@@ -154,3 +154,10 @@ def test_its_forces_are_the_speakers_and_a_country_owning_a_place_is_ground() ->
     (e,) = events.find_events(article, doc, places=mentions, claims=found_claims)
     assert e.actor1.side == "UA" and (e.actor2 is None or e.actor2.side == "RU")
     assert e.actor1.evidence is not None and e.actor1.evidence.text.startswith("its forces")
+
+
+def test_ours_in_a_combatants_post_is_ground_taken_by_the_speakers_side() -> None:
+    text = ("Severny Klin | front notes\nOur lads pushed on again. The khokhly ran from the river.\n"
+            "The eastern quarter of Hostre is ours now.")
+    taken = [e for e in run(text) if e.sub_event_type == "Non-state actor overtakes territory"]
+    assert len(taken) == 1 and taken[0].actor1.side == "RU" and "is ours" in taken[0].evidence.text
