@@ -203,7 +203,13 @@ _QUOTED = re.compile(r"“[^”\n]*”|«[^»\n]*»|\"[^\"\n]*\"")
 def _attributions(sent: Any, lex: ClaimLexicon) -> Iterator[_Attribution]:
     where = dict(sentence=sent.text, sentence_span=(sent.start_char, sent.end_char))
     quoted = _quotations(sent.doc)
+    strings = sent.doc.vocab.strings
+    # only verbs, nouns and prepositions attribute: compared as integer tags, most tokens are skipped
+    # before any of their strings is read
+    keep = {strings[p] for p in ("VERB", "AUX", "NOUN", "PROPN", "ADP")}
     for tok in sent:
+        if tok.pos not in keep:
+            continue
         if tok.lower_ == "according" and tok.i + 1 < len(tok.doc) and tok.doc[tok.i + 1].lower_ == "to":
             objs = [c for c in tok.doc[tok.i + 1].children if c.dep_ == "pobj"]
             if objs:

@@ -189,10 +189,11 @@ class _Group:
 
 def _raw_cues(sent: Any, lex: EventLexicon, place_spans: Sequence[tuple[int, int]]) -> list[_Cue]:
     found: list[_Cue] = []
+    verb = sent.doc.vocab.strings["VERB"]  # compared as the integer tag: most tokens are not verbs
     for tok in sent:
-        lemma = tok.lemma_.lower()
-        if tok.pos_ != "VERB":
+        if tok.pos != verb:
             continue
+        lemma = tok.lemma_.lower()
         if lemma in lex.verbs and _verb_counts(tok, lemma, lex, place_spans):
             found.append(_Cue(tok, lemma, *lex.verbs[lemma]))
         elif acted := _acted_on(tok, lemma, lex):
