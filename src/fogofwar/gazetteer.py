@@ -118,6 +118,7 @@ def _fold(key: str) -> str:
     return key
 
 
+@functools.lru_cache(maxsize=65536)  # a pure function of the text, asked for the same names again and again
 def name_key(text: str) -> str:
     """The key a name is stored and looked up under (see the module docstring)."""
     return _fold(normalise(text))
